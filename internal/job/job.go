@@ -1,0 +1,107 @@
+// Package job is the contract between the planner and the builder that runs inside each derivation.
+package job
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
+)
+
+// EnvVar is the derivation environment variable holding a Job as JSON.
+const EnvVar = "cargoNixUnitJob"
+
+// Self stands for the derivation's own output in every string of a Job. It is Nix's
+// placeholder for "out": Nix rewrites it in content-addressed derivations, and the
+// builder rewrites it in input-addressed ones, whose output path cannot appear in the
+// derivation it is hashed from.
+const Self = "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
+
+// Actions a builder performs.
+const (
+	Rustc          = "rustc"            // compile a unit
+	RunBuildScript = "run-build-script" // run a compiled build script
+	Collect        = "collect"          // copy the built binaries into one output
+)
+
+// Job is what one derivation's builder does.
+type Job struct {
+	Unit    string            `json:"unit"`   // "serde v1.0.152 (lib)", for messages
+	Action  string            `json:"action"` // Rustc, RunBuildScript or Collect
+	Program string            `json:"program,omitempty"`
+	Args    []string          `json:"args,omitempty"`
+	Env     map[string]string `json:"env,omitempty"` // the process environment, complete
+	// Dir is the working directory. Relative paths are inside the scratch directory,
+	// where Links are created first.
+	Dir   string `json:"dir,omitempty"`
+	Links []Link `json:"links,omitempty"`
+
+	// Own is the package's own build-script run, whose directives this unit receives.
+	Own *OwnDirectives `json:"own,omitempty"`
+	// LinkSearch lists build-script runs of linkable dependencies: their -L paths apply.
+	LinkSearch []string `json:"linkSearch,omitempty"`
+	// DepMetadata lists direct dependencies with `links` whose metadata a build script
+	// receives as DEP_<LINKS>_<KEY>.
+	DepMetadata []DepMetadata `json:"depMetadata,omitempty"`
+	// BuildScript parses a run's output (RunBuildScript only).
+	BuildScript *buildscript.Options `json:"buildScript,omitempty"`
+
+	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
+	Rename []Rename `json:"rename,omitempty"`
+	// Copy copies files or directories (Collect only).
+	Copy []Rename `json:"copy,omitempty"`
+}
+
+// Link is a symlink created in the scratch directory: Path (relative) → Target.
+type Link struct {
+	Path   string `json:"path"`
+	Target string `json:"target"`
+}
+
+// OwnDirectives names a build-script run output and how this unit receives it.
+type OwnDirectives struct {
+	Run      string               `json:"run"` // the run derivation's output
+	Receiver buildscript.Receiver `json:"receiver"`
+}
+
+// DepMetadata is a direct dependency's build-script run and its `links` value.
+type DepMetadata struct {
+	Links string `json:"links"`
+	Run   string `json:"run"`
+}
+
+// Rename moves From to To; both are absolute (usually under Self).
+type Rename struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Run-output layout, shared by the builder that writes it and the planner that reads it.
+
+// OutDir is the build script's OUT_DIR inside a run output.
+func OutDir(run string) string { return run + "/out" }
+
+// DirectivesFile holds the parsed directives inside a run output.
+func DirectivesFile(run string) string { return run + "/directives.json" }
+
+// Encode returns the job as JSON for the derivation environment.
+func (j *Job) Encode() (string, error) {
+	b, err := json.Marshal(j)
+	if err != nil {
+		return "", fmt.Errorf("encoding job for %s: %w", j.Unit, err)
+	}
+	return string(b), nil
+}
+
+// Decode reads a job from its JSON and replaces Self with out everywhere.
+func Decode(s, out string) (*Job, error) {
+	if out != "" && out != Self {
+		s = strings.ReplaceAll(s, Self, out)
+	}
+	var j Job
+	if err := json.Unmarshal([]byte(s), &j); err != nil {
+		return nil, fmt.Errorf("decoding job: %w", err)
+	}
+	return &j, nil
+}

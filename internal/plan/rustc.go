@@ -1,0 +1,345 @@
+package plan
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+)
+
+// Out returns the store path (or placeholder) of a dependency unit's output.
+type Out func(dep int) string
+
+// Job plans unit i. Dependencies are referred to through out.
+func (c *Context) Job(i int, out Out) (*job.Job, error) {
+	u := &c.Graph.Units[i]
+	var (
+		j   *job.Job
+		err error
+	)
+	switch {
+	case u.IsBuildScriptRun():
+		j, err = c.runJob(i, out)
+	case u.Mode == "build" || u.Mode == "test" || u.Mode == "check":
+		j, err = c.rustcJob(i, out)
+	default:
+		err = fmt.Errorf("mode %q is not supported", u.Mode)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("unit %s: %w", u, err)
+	}
+	return j, nil
+}
+
+// outDir is where rustc writes a unit's files inside its output.
+func outDir(u *unitgraph.Unit) string {
+	if u.Target.IsLib() && u.Mode != "test" {
+		return job.Self + "/lib"
+	}
+	return job.Self + "/bin"
+}
+
+// libFile is the file a dependent passes to --extern.
+func libFile(u *unitgraph.Unit, hash string, out string) (string, bool) {
+	stem := "lib" + u.Target.CrateName() + "-" + hash
+	for _, ct := range u.Target.CrateTypes {
+		switch ct {
+		case "lib", "rlib":
+			return out + "/lib/" + stem + ".rlib", true
+		case "proc-macro", "dylib":
+			return out + "/lib/" + stem + ".so", true
+		}
+	}
+	return "", false
+}
+
+func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
+	u := &c.Graph.Units[i]
+	pkg := u.Package
+	tc := c.Toolchain
+	hash := c.Hash(i)
+	src, ok := c.Sources[pkg.ID]
+	if !ok {
+		return nil, fmt.Errorf("no source in the store for package %s", pkg.ID)
+	}
+	j := &job.Job{Unit: u.String(), Action: job.Rustc, Program: tc.Rustc}
+
+	// Cargo runs rustc in the workspace root with a relative source path for path
+	// packages inside the workspace (so file!() and panics read "app/src/main.rs"),
+	// and in the package root with an absolute path otherwise.
+	relSrc, err := filepath.Rel(pkg.Dir(), u.Target.SrcPath)
+	if err != nil || strings.HasPrefix(relSrc, "..") {
+		return nil, fmt.Errorf("source file %s is outside the package directory %s", u.Target.SrcPath, pkg.Dir())
+	}
+	srcArg := src + "/" + relSrc
+	j.Dir = src
+	if pkg.IsPath() {
+		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
+		if err == nil && !strings.HasPrefix(relPkg, "..") {
+			srcArg = relSrc
+			if relPkg != "." {
+				j.Dir = "ws"
+				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
+				srcArg = relPkg + "/" + relSrc
+			}
+		}
+	}
+
+	a := []string{"--crate-name", u.Target.CrateName(), "--edition=" + u.Target.Edition, srcArg,
+		"--error-format=json", "--json=diagnostic-rendered-ansi,artifacts,future-incompat"}
+	if u.Mode != "test" {
+		for _, ct := range u.Target.CrateTypes {
+			a = append(a, "--crate-type", ct)
+		}
+	}
+	a = append(a, "--emit="+emit(u))
+	if u.IsProcMacro() || has(u.Target.CrateTypes, "dylib") {
+		a = append(a, "-C", "prefer-dynamic")
+	}
+	a = append(a, profileArgs(u)...)
+	if u.Mode == "test" {
+		a = append(a, "--test")
+	}
+	for _, f := range u.Features {
+		a = append(a, "--cfg", fmt.Sprintf("feature=%q", f))
+	}
+	a = append(a, "--check-cfg", "cfg(docsrs,test)", "--check-cfg", checkCfgFeatures(pkg))
+	a = append(a, "-C", "metadata="+hash, "-C", "extra-filename=-"+hash)
+	if u.Profile.Rpath {
+		a = append(a, "-C", "rpath")
+	}
+	a = append(a, "--out-dir", outDir(u))
+	if u.Platform != nil {
+		a = append(a, "--target", *u.Platform)
+	}
+	if tc.Linker != "" {
+		a = append(a, "-C", "linker="+tc.Linker)
+	}
+	if u.Profile.Strip != "" && u.Profile.Strip != "none" {
+		a = append(a, "-C", "strip="+string(u.Profile.Strip))
+	}
+	depArgs, env, err := c.depArgs(i, out, j)
+	if err != nil {
+		return nil, err
+	}
+	a = append(a, depArgs...)
+	if !pkg.IsPath() {
+		a = append(a, "--cap-lints", "allow")
+	}
+	a = append(a, u.Profile.Rustflags...)
+	j.Args = a
+
+	j.Env = c.pkgEnv(pkg, src)
+	j.Env["CARGO_CRATE_NAME"] = u.Target.CrateName()
+	if u.Target.HasKind("bin") || u.Target.HasKind("example") {
+		j.Env["CARGO_BIN_NAME"] = u.Target.Name
+	}
+	if c.Primary[pkg.ID] {
+		j.Env["CARGO_PRIMARY_PACKAGE"] = "1"
+	}
+	for k, v := range env {
+		j.Env[k] = v
+	}
+
+	// Executables lose Cargo's hash suffix: each unit has its own output.
+	if !u.Target.IsLib() || u.Mode == "test" {
+		name := u.Target.Name
+		if u.IsBuildScriptCompile() {
+			name = "build-script-build"
+		}
+		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + "-" + hash, To: job.Self + "/bin/" + name}}
+	}
+	return j, nil
+}
+
+// depArgs returns -L dependency=, --extern and the env that dependencies give
+// (OUT_DIR from the package's build-script run, CARGO_BIN_EXE_* for tests), and
+// fills j.Own and j.LinkSearch.
+func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]string, error) {
+	u := &c.Graph.Units[i]
+	env := map[string]string{}
+	type ext struct{ name, path string }
+	var externs []ext
+	for _, d := range u.Dependencies {
+		du := &c.Graph.Units[d.Index]
+		switch {
+		case du.IsBuildScriptRun():
+			run := out(d.Index)
+			env["OUT_DIR"] = job.OutDir(run)
+			j.Own = &job.OwnDirectives{Run: run, Receiver: buildscript.Receiver{
+				Kind: receiverKind(u), Name: u.Target.Name, CrateTypes: u.Target.CrateTypes,
+				Test: u.Mode == "test", PackageHasLib: u.Package.HasLib(),
+			}}
+		case du.Target.HasKind("bin") && !du.Target.IsLib():
+			env["CARGO_BIN_EXE_"+du.Target.Name] = out(d.Index) + "/bin/" + du.Target.Name
+		case du.Target.IsLib():
+			p, ok := libFile(du, c.Hash(d.Index), out(d.Index))
+			if !ok {
+				continue // cdylib/staticlib-only libraries are not Rust dependencies
+			}
+			externs = append(externs, ext{d.ExternCrateName, p})
+		}
+	}
+	var a []string
+	for _, dir := range c.libSearchDirs(i, out) {
+		a = append(a, "-L", "dependency="+dir)
+	}
+	sort.SliceStable(externs, func(x, y int) bool { return externs[x].name < externs[y].name })
+	for _, e := range externs {
+		a = append(a, "--extern", e.name+"="+e.path)
+	}
+	if u.IsProcMacro() {
+		a = append(a, "--extern", "proc_macro")
+	}
+	j.LinkSearch = c.linkSearchRuns(i, out)
+	return a, env, nil
+}
+
+// libSearchDirs lists the lib directories of every transitive library dependency:
+// rustc resolves indirect crates through -L dependency=, and each unit has its own output.
+func (c *Context) libSearchDirs(i int, out Out) []string {
+	seen := map[int]bool{}
+	var dirs []string
+	var walk func(int)
+	walk = func(k int) {
+		for _, d := range c.Graph.Units[k].Dependencies {
+			du := &c.Graph.Units[d.Index]
+			if seen[d.Index] || !du.Target.IsLib() || du.IsBuildScriptRun() {
+				continue
+			}
+			seen[d.Index] = true
+			dirs = append(dirs, out(d.Index)+"/lib")
+			walk(d.Index)
+		}
+	}
+	walk(i)
+	sort.Strings(dirs)
+	return dirs
+}
+
+// linkSearchRuns lists the build-script runs of dependencies reachable through
+// linkable edges, whose rustc-link-search paths Cargo passes on to this unit
+// (cargo: core/compiler/mod.rs, add_native_deps). Proc-macros and build scripts
+// are not linked into this unit, so the walk does not go through them.
+func (c *Context) linkSearchRuns(i int, out Out) []string {
+	seen := map[int]bool{}
+	var runs []string
+	var walk func(int)
+	walk = func(k int) {
+		for _, d := range c.Graph.Units[k].Dependencies {
+			du := &c.Graph.Units[d.Index]
+			if seen[d.Index] || !du.Target.IsLib() || du.IsProcMacro() {
+				continue
+			}
+			seen[d.Index] = true
+			for _, dd := range du.Dependencies {
+				if c.Graph.Units[dd.Index].IsBuildScriptRun() {
+					runs = append(runs, out(dd.Index))
+				}
+			}
+			walk(d.Index)
+		}
+	}
+	walk(i)
+	sort.Strings(runs)
+	return runs
+}
+
+func receiverKind(u *unitgraph.Unit) string {
+	switch {
+	case u.IsBuildScriptCompile():
+		return "custom-build"
+	case u.Target.IsLib():
+		return "lib"
+	case len(u.Target.Kind) > 0:
+		return u.Target.Kind[0]
+	}
+	return ""
+}
+
+func emit(u *unitgraph.Unit) string {
+	switch {
+	case u.Mode == "check":
+		return "dep-info,metadata"
+	case u.Mode == "build" && (has(u.Target.CrateTypes, "lib") || has(u.Target.CrateTypes, "rlib")):
+		return "dep-info,metadata,link"
+	}
+	return "dep-info,link"
+}
+
+// profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args (items 8–15).
+func profileArgs(u *unitgraph.Unit) []string {
+	p := u.Profile
+	var a []string
+	if p.OptLevel != "0" {
+		a = append(a, "-C", "opt-level="+p.OptLevel)
+	}
+	if p.Panic != "" && p.Panic != "unwind" {
+		a = append(a, "-C", "panic="+p.Panic)
+	}
+	switch p.LTO {
+	case "false", "":
+		a = append(a, "-C", "embed-bitcode=no")
+	case "off":
+		a = append(a, "-C", "lto=off")
+	default:
+		if !u.Target.IsLib() || has(u.Target.CrateTypes, "cdylib") || has(u.Target.CrateTypes, "staticlib") {
+			if p.LTO == "true" || p.LTO == "fat" {
+				a = append(a, "-C", "lto")
+			} else {
+				a = append(a, "-C", "lto="+p.LTO)
+			}
+		}
+	}
+	if p.CodegenUnits != nil {
+		a = append(a, "-C", fmt.Sprintf("codegen-units=%d", *p.CodegenUnits))
+	}
+	if p.Debuginfo != "0" && p.Debuginfo != "" {
+		a = append(a, "-C", "debuginfo="+string(p.Debuginfo))
+		if p.SplitDebuginfo != nil {
+			a = append(a, "-C", "split-debuginfo="+*p.SplitDebuginfo)
+		}
+	}
+	// -C overflow-checks follows -C debug-assertions unless given; both follow opt-level.
+	if p.OptLevel != "0" {
+		if p.DebugAssertions {
+			a = append(a, "-C", "debug-assertions=on")
+			if !p.OverflowChecks {
+				a = append(a, "-C", "overflow-checks=off")
+			}
+		} else if p.OverflowChecks {
+			a = append(a, "-C", "overflow-checks=on")
+		}
+	} else if !p.DebugAssertions {
+		a = append(a, "-C", "debug-assertions=off")
+		if p.OverflowChecks {
+			a = append(a, "-C", "overflow-checks=on")
+		}
+	} else if !p.OverflowChecks {
+		a = append(a, "-C", "overflow-checks=off")
+	}
+	return a
+}
+
+// checkCfgFeatures declares every feature of the package: cfg(feature, values("a", "b")).
+func checkCfgFeatures(p *unitgraph.Package) string {
+	names := make([]string, 0, len(p.Features))
+	for f := range p.Features {
+		names = append(names, fmt.Sprintf("%q", f))
+	}
+	sort.Strings(names)
+	return "cfg(feature, values(" + strings.Join(names, ", ") + "))"
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,293 @@
+package builder
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+)
+
+// Main runs the job described by the environment Nix gives the builder.
+func Main(getenv func(string) string, stderr io.Writer) error {
+	out := getenv("out")
+	if out == "" {
+		return errors.New("no $out: cargo-nix-unit-builder runs inside a Nix derivation")
+	}
+	j, err := job.Decode(getenv(job.EnvVar), out)
+	if err != nil {
+		return err
+	}
+	scratch := getenv("NIX_BUILD_TOP")
+	if scratch == "" {
+		scratch = os.TempDir()
+	}
+	b := &builder{job: j, out: out, scratch: scratch, stderr: stderr, getenv: getenv}
+	if err := b.run(); err != nil {
+		return fmt.Errorf("%s: %w", j.Unit, err)
+	}
+	return nil
+}
+
+type builder struct {
+	job     *job.Job
+	out     string
+	scratch string
+	stderr  io.Writer
+	getenv  func(string) string
+}
+
+func (b *builder) run() error {
+	for _, l := range b.job.Links {
+		p := filepath.Join(b.scratch, l.Path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.Symlink(l.Target, p); err != nil {
+			return err
+		}
+	}
+	switch b.job.Action {
+	case job.Rustc:
+		return b.rustc()
+	case job.RunBuildScript:
+		return b.runBuildScript()
+	case job.Collect:
+		return b.collect()
+	}
+	return fmt.Errorf("unknown action %q", b.job.Action)
+}
+
+// env is the job's environment plus what the sandbox provides for scratch space.
+func (b *builder) env(extra map[string]string) []string {
+	m := map[string]string{}
+	for k, v := range b.job.Env {
+		m[k] = v
+	}
+	for _, k := range []string{"TMPDIR", "TMP", "TEMP", "TEMPDIR", "HOME", "NIX_BUILD_TOP"} {
+		if v := b.getenv(k); v != "" {
+			m[k] = v
+		}
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	env := make([]string, 0, len(m))
+	for k, v := range m {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
+	return env
+}
+
+func (b *builder) dir() string {
+	if b.job.Dir == "" || filepath.IsAbs(b.job.Dir) {
+		return b.job.Dir
+	}
+	return filepath.Join(b.scratch, b.job.Dir)
+}
+
+func (b *builder) rustc() error {
+	var own *buildscript.Run
+	var recv buildscript.Receiver
+	if o := b.job.Own; o != nil {
+		out, err := buildscript.Read(job.DirectivesFile(o.Run))
+		if err != nil {
+			return err
+		}
+		own, recv = &buildscript.Run{Output: out, OutDir: job.OutDir(o.Run)}, o.Receiver
+	}
+	var deps []buildscript.Run
+	for _, run := range b.job.LinkSearch {
+		out, err := buildscript.Read(job.DirectivesFile(run))
+		if err != nil {
+			return err
+		}
+		deps = append(deps, buildscript.Run{Output: out, OutDir: job.OutDir(run)})
+	}
+	extra, env := buildscript.Args(own, recv, deps)
+	args := append(append([]string{}, b.job.Args...), extra...)
+	extraEnv := map[string]string{}
+	for _, e := range env {
+		extraEnv[e.Key] = e.Value
+	}
+	for i, a := range args {
+		if a == "--out-dir" && i+1 < len(args) {
+			if err := os.MkdirAll(args[i+1], 0o755); err != nil {
+				return err
+			}
+		}
+	}
+	cmd := exec.Command(b.job.Program, args...)
+	cmd.Dir = b.dir()
+	cmd.Env = b.env(extraEnv)
+	cmd.Stdout = b.stderr
+	diag := &diagnostics{w: b.stderr}
+	cmd.Stderr = diag
+	err := cmd.Run()
+	diag.flush()
+	if err != nil {
+		return fmt.Errorf("rustc failed (%v)\n  %s", err, commandLine(b.job.Program, args))
+	}
+	for _, r := range b.job.Rename {
+		if err := os.MkdirAll(filepath.Dir(r.To), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(r.From, r.To); err != nil {
+			return err
+		}
+	}
+	return removeDepInfo(b.out)
+}
+
+// removeDepInfo deletes rustc's .d files: Nix tracks inputs itself, and they only
+// add references from the output to the sources.
+func removeDepInfo(out string) error {
+	return filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".d") {
+			return os.Remove(p)
+		}
+		return err
+	})
+}
+
+func (b *builder) runBuildScript() error {
+	outDir := job.OutDir(b.out)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	extra := map[string]string{}
+	for _, dm := range b.job.DepMetadata {
+		o, err := buildscript.Read(job.DirectivesFile(dm.Run))
+		if err != nil {
+			return err
+		}
+		for _, e := range o.DepEnv(dm.Links) {
+			extra[e.Key] = e.Value
+		}
+	}
+	jobs := b.getenv("NIX_BUILD_CORES")
+	if jobs == "" || jobs == "0" {
+		jobs = "1"
+	}
+	extra["NUM_JOBS"] = jobs
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(b.job.Program)
+	cmd.Dir = b.dir()
+	cmd.Env = b.env(extra)
+	cmd.Stdout = &stdout
+	cmd.Stderr = io.MultiWriter(&stderr, b.stderr)
+	runErr := cmd.Run()
+	if err := os.WriteFile(filepath.Join(b.out, "output"), stdout.Bytes(), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(b.out, "stderr"), stderr.Bytes(), 0o644); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return fmt.Errorf("failed to run custom build command (%v)\n--- stdout\n%s", runErr, stdout.String())
+	}
+	opts := buildscript.Options{}
+	if b.job.BuildScript != nil {
+		opts = *b.job.BuildScript
+	}
+	o, err := buildscript.Parse(bytes.NewReader(stdout.Bytes()), opts)
+	if err != nil {
+		return fmt.Errorf("build script output: %w", err)
+	}
+	for _, w := range o.Warnings {
+		fmt.Fprintf(b.stderr, "warning: %s@%s: %s\n", b.job.Env["CARGO_PKG_NAME"], b.job.Env["CARGO_PKG_VERSION"], w)
+	}
+	if len(o.Errors) > 0 {
+		return fmt.Errorf("the build script reported errors:\n%s", strings.Join(o.Errors, "\n"))
+	}
+	return o.Write(job.DirectivesFile(b.out))
+}
+
+func (b *builder) collect() error {
+	for _, c := range b.job.Copy {
+		if err := copyFile(c.From, c.To); err != nil {
+			return err
+		}
+	}
+	return os.MkdirAll(b.out, 0o755)
+}
+
+func copyFile(from, to string) error {
+	fi, err := os.Stat(from)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, fi.Mode().Perm())
+}
+
+func commandLine(prog string, args []string) string {
+	q := make([]string, 0, len(args)+1)
+	for _, a := range append([]string{prog}, args...) {
+		if strings.ContainsAny(a, " \"'\\$") {
+			a = fmt.Sprintf("%q", a)
+		}
+		q = append(q, a)
+	}
+	return strings.Join(q, " ")
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// diagnostics renders rustc's JSON messages as the text Cargo would print.
+type diagnostics struct {
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (d *diagnostics) Write(p []byte) (int, error) {
+	d.buf.Write(p)
+	for {
+		line, err := d.buf.ReadBytes('\n')
+		if err != nil {
+			d.buf.Write(line) // incomplete line: keep for later
+			return len(p), nil
+		}
+		d.line(line)
+	}
+}
+
+func (d *diagnostics) flush() {
+	if d.buf.Len() > 0 {
+		d.line(d.buf.Bytes())
+		d.buf.Reset()
+	}
+}
+
+func (d *diagnostics) line(line []byte) {
+	var msg struct {
+		Type     string `json:"$message_type"`
+		Rendered string `json:"rendered"`
+	}
+	if len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &msg) == nil {
+		if msg.Type == "diagnostic" && msg.Rendered != "" {
+			io.WriteString(d.w, ansi.ReplaceAllString(msg.Rendered, ""))
+		}
+		return
+	}
+	w := bufio.NewWriter(d.w)
+	w.Write(line)
+	w.Flush()
+}

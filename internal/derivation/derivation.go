@@ -1,0 +1,113 @@
+package derivation
+
+import (
+	"fmt"
+	"sort"
+
+	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+)
+
+// Options are the settings every derivation shares.
+type Options struct {
+	// CA makes outputs floating content-addressed; otherwise they are input-addressed.
+	CA      bool
+	System  string // "x86_64-linux"
+	Builder string // store path of the builder executable
+	// InputSrcs are store paths every derivation depends on (the builder, a toolchain in the store).
+	InputSrcs []string
+}
+
+// Drv is one derivation the tool writes.
+type Drv struct {
+	Name string
+	Drv  *nixdrv.Derivation
+	Path string // the .drv path
+	// Out is the output path: known for input-addressed derivations, "" for CA.
+	Out string
+	// Ref is how dependents refer to the output: Out, or Nix's upstream placeholder.
+	Ref string
+
+	hashModulo string // input-addressed only
+}
+
+// Writer builds derivations in dependency order, remembering those it has made.
+type Writer struct {
+	opts Options
+}
+
+// NewWriter returns a Writer for opts.
+func NewWriter(opts Options) *Writer { return &Writer{opts: opts} }
+
+// Write makes the derivation that runs j. srcs are store paths it reads besides the
+// shared ones; deps are the derivations whose outputs j refers to.
+func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Drv, error) {
+	enc, err := j.Encode()
+	if err != nil {
+		return nil, err
+	}
+	d := &nixdrv.Derivation{
+		Outputs:          map[string]*nixdrv.Output{},
+		InputDerivations: map[string][]string{},
+		Platform:         w.opts.System,
+		Builder:          w.opts.Builder,
+		Arguments:        []string{},
+		Env: map[string]string{
+			"name":     name,
+			"system":   w.opts.System,
+			"builder":  w.opts.Builder,
+			job.EnvVar: enc,
+		},
+	}
+	d.InputSources = sortedUnique(append(append([]string{w.opts.Builder}, w.opts.InputSrcs...), srcs...))
+	for _, dep := range deps {
+		d.InputDerivations[dep.Path] = []string{"out"}
+	}
+	res := &Drv{Name: name, Drv: d}
+	if w.opts.CA {
+		d.Outputs["out"] = &nixdrv.Output{HashAlgorithm: "r:sha256"}
+		d.Env["out"] = job.Self
+		res.Path, err = aterm.DrvPath(d)
+		if err != nil {
+			return nil, fmt.Errorf("derivation %s: %w", name, err)
+		}
+		res.Ref = aterm.UpstreamPlaceholder(res.Path, "out")
+		return res, nil
+	}
+
+	// Input-addressed: the output path hashes the derivation with its own path left out.
+	d.Outputs["out"] = &nixdrv.Output{}
+	d.Env["out"] = ""
+	repl := make(map[string]string, len(deps))
+	for _, dep := range deps {
+		repl[dep.Path] = dep.hashModulo
+	}
+	outs, err := aterm.OutputPaths(d, repl)
+	if err != nil {
+		return nil, fmt.Errorf("derivation %s: %w", name, err)
+	}
+	res.Out = outs["out"]
+	d.Outputs["out"].Path = res.Out
+	d.Env["out"] = res.Out
+	if res.Path, err = aterm.DrvPath(d); err != nil {
+		return nil, fmt.Errorf("derivation %s: %w", name, err)
+	}
+	if res.hashModulo, err = aterm.HashModulo(d, repl); err != nil {
+		return nil, fmt.Errorf("derivation %s: %w", name, err)
+	}
+	res.Ref = res.Out
+	return res, nil
+}
+
+func sortedUnique(xs []string) []string {
+	sort.Strings(xs)
+	out := xs[:0]
+	for i, x := range xs {
+		if x != "" && (i == 0 || x != xs[i-1]) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,2 @@
+// Package derivation turns planned units into Nix derivations, content-addressed or input-addressed.
+package derivation

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
+)
+
+// Report says what a build did.
+type Report struct {
+	Out        string   // the result's store path
+	Units      int      // unit derivations in the plan
+	Registered int      // derivations added to the store by this run
+	Built      []string // units whose builders ran
+	CutOff     int      // CA units resolved to an existing result (early cutoff)
+	Elapsed    time.Duration
+}
+
+// Cached is how many units were neither built nor cut off: already in the store.
+func (r *Report) Cached() int { return r.Units - len(r.Built) - r.CutOff }
+
+// Build realises the plan's root with `nix build`, printing progress as Cargo does.
+func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start time.Time) (*Report, error) {
+	labels := map[string]string{}
+	for i := range p.Graph.Units {
+		labels[p.Units[i].Name] = p.Graph.Units[i].String()
+	}
+	labels[p.Root.Name] = ""
+	t := nixbuild.NewTracker()
+	t.OnStart = func(drv string) {
+		if l := labels[nixbuild.DrvName(drv)]; l != "" {
+			fmt.Fprintf(cfg.Stderr, "%12s %s\n", "Compiling", l)
+		}
+	}
+	if cfg.BuildLogs {
+		t.OnLog = func(drv, line string) { fmt.Fprintf(cfg.Stderr, "%s> %s\n", nixbuild.DrvName(drv), line) }
+	}
+	opts := nixbuild.Options{
+		Nix:          cfg.Nix,
+		Installables: []string{p.Root.Path + "^out"},
+		OutLink:      cfg.OutLink,
+		NoLink:       cfg.NoLink,
+		MaxJobs:      cfg.MaxJobs,
+		KeepGoing:    cfg.KeepGoing,
+	}
+	if !p.Toolchain.InStore {
+		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(p.Toolchain.SandboxPaths, " ")})
+	}
+	res, err := nixbuild.Run(ctx, opts, t)
+	if err != nil {
+		return nil, p.explainFailure(t, err)
+	}
+	r := &Report{Units: len(p.Units), Registered: registered, CutOff: len(t.CutOff()), Elapsed: time.Since(start)}
+	for _, drv := range t.Built {
+		if l := labels[nixbuild.DrvName(drv)]; l != "" {
+			r.Built = append(r.Built, l)
+		}
+	}
+	if len(res.OutPaths) > 0 {
+		r.Out = res.OutPaths[0]
+	}
+	return r, nil
+}
+
+// explainFailure names the failing units and shows their logs (rustc's diagnostics,
+// a build script's stderr) instead of Nix's last-ten-lines summary.
+func (p *Plan) explainFailure(t *nixbuild.Tracker, err error) error {
+	failed := t.FailedDrvs()
+	if len(failed) == 0 {
+		msg := err.Error()
+		if !p.Toolchain.InStore && strings.Contains(msg, "No such file or directory") {
+			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
+				strings.Join(p.Toolchain.SandboxPaths, " "))
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	var b strings.Builder
+	for k, drv := range failed {
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		name := nixbuild.DrvName(drv)
+		label := name
+		for i := range p.Graph.Units {
+			if p.Units[i].Name == name {
+				label = p.Graph.Units[i].String()
+			}
+		}
+		fmt.Fprintf(&b, "could not build %s\n", label)
+		for _, l := range t.Logs[drv] {
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", drv, drv)
+	}
+	return &BuildError{Msg: b.String()}
+}
+
+// BuildError is a failed unit build; the command exits with Cargo's status 101.
+type BuildError struct{ Msg string }
+
+func (e *BuildError) Error() string { return e.Msg }
+
+// PrintSummary writes Cargo's closing line and the unit counts.
+func (r *Report) PrintSummary(w io.Writer, profile string) {
+	fmt.Fprintf(w, "%12s `%s` profile target(s) in %.2fs\n", "Finished", profile, r.Elapsed.Seconds())
+	fmt.Fprintf(w, "%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
+	if r.CutOff > 0 {
+		fmt.Fprintf(w, ", %d cut off early", r.CutOff)
+	}
+	fmt.Fprintln(w)
+}

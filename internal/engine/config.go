@@ -1,0 +1,28 @@
+package engine
+
+import (
+	"io"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+)
+
+// Config is everything one run of the tool needs.
+type Config struct {
+	Query       unitgraph.Query
+	Rustc       string // "" = rustc on PATH
+	Nix         string // "" = nix on PATH
+	BuilderPath string // "" = next to this program
+	System      string // Nix system, "x86_64-linux"
+	// CAMode is "auto", "on" or "off"; CA is the decision Prepare uses.
+	CAMode string
+	CA     bool
+
+	OutLink   string
+	NoLink    bool
+	DryRun    bool
+	MaxJobs   string
+	KeepGoing bool
+	BuildLogs bool // -L: show every unit's build log
+
+	Stdout, Stderr io.Writer
+}

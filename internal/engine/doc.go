@@ -1,0 +1,2 @@
+// Package engine runs the pipeline: unit graph → plans → derivations → store → nix build → report.
+package engine

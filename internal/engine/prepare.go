@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/nix-community/go-nix/pkg/nar"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+)
+
+// BuilderName is the builder executable's name, installed next to cargo-nix-unit.
+const BuilderName = "cargo-nix-unit-builder"
+
+// Plan is a workspace turned into derivations, ready to register and build.
+type Plan struct {
+	Graph     *unitgraph.Graph
+	Toolchain *toolchain.Toolchain
+	Sources   []*source.Tree    // one per package, sorted by store path
+	Builder   *source.Tree      // the builder executable
+	Units     []*derivation.Drv // index-aligned with Graph.Units
+	Order     []int             // unit indices, dependencies first
+	Root      *derivation.Drv   // collects the binaries
+	CA        bool
+
+	planner *plan.Context
+}
+
+// Prepare asks Cargo for the graph and writes every derivation (in memory).
+func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
+	g, err := unitgraph.Load(ctx, cfg.Query)
+	if err != nil {
+		return nil, err
+	}
+	var targets []string
+	seen := map[string]bool{}
+	for _, u := range g.Units {
+		if u.Platform != nil && !seen[*u.Platform] {
+			seen[*u.Platform] = true
+			targets = append(targets, *u.Platform)
+		}
+	}
+	tc, err := toolchain.Detect(ctx, cfg.Rustc, targets)
+	if err != nil {
+		return nil, err
+	}
+	builder, err := findBuilder(cfg.BuilderPath)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Graph: g, Toolchain: tc, Builder: builder, CA: cfg.CA}
+
+	srcs := map[string]string{}
+	for _, u := range g.Units {
+		pkg := u.Package
+		if _, ok := srcs[pkg.ID]; ok {
+			continue
+		}
+		t, err := source.Select(ctx, pkg.Dir(), plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-source"))
+		if err != nil {
+			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+		}
+		srcs[pkg.ID] = t.Path
+		p.Sources = append(p.Sources, t)
+	}
+	sort.Slice(p.Sources, func(i, j int) bool { return p.Sources[i].Path < p.Sources[j].Path })
+
+	pc := plan.NewContext(g, tc.Toolchain, srcs)
+	p.planner = pc
+	w := derivation.NewWriter(derivation.Options{CA: cfg.CA, System: cfg.System, Builder: builder.Path, InputSrcs: tc.StorePaths})
+	if p.Order, err = g.TopoOrder(); err != nil {
+		return nil, err
+	}
+	p.Units = make([]*derivation.Drv, len(g.Units))
+	for _, i := range p.Order {
+		used := map[int]bool{}
+		j, err := pc.Job(i, func(dep int) string { used[dep] = true; return p.Units[dep].Ref })
+		if err != nil {
+			return nil, err
+		}
+		u := &g.Units[i]
+		d, err := w.Write(plan.DrvName(u), j, []string{srcs[u.PkgID]}, p.depDrvs(used))
+		if err != nil {
+			return nil, fmt.Errorf("unit %s: %w", u, err)
+		}
+		p.Units[i] = d
+	}
+	if p.Root, err = p.writeRoot(w); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) depDrvs(used map[int]bool) []*derivation.Drv {
+	idx := make([]int, 0, len(used))
+	for i := range used {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	deps := make([]*derivation.Drv, len(idx))
+	for k, i := range idx {
+		deps[k] = p.Units[i]
+	}
+	return deps
+}
+
+// writeRoot makes the derivation that gathers the roots' binaries and C libraries
+// into one output: bin/<name>, examples/<name>, lib/lib<name>.{so,a}.
+func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
+	g := p.Graph
+	j := &job.Job{Unit: "result", Action: job.Collect}
+	used := map[int]bool{}
+	for _, r := range g.Roots {
+		u := &g.Units[r]
+		ref := p.Units[r].Ref
+		switch {
+		case u.Mode == "build" && u.Target.HasKind("bin"):
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/bin/" + u.Target.Name})
+		case u.Mode == "build" && u.Target.HasKind("example"):
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/examples/" + u.Target.Name})
+		case u.Mode == "build" && u.Target.IsLib():
+			for _, ct := range u.Target.CrateTypes {
+				ext := map[string]string{"cdylib": ".so", "staticlib": ".a"}[ct]
+				if ext == "" {
+					continue
+				}
+				file := "lib" + u.Target.CrateName()
+				j.Copy = append(j.Copy, job.Rename{From: ref + "/lib/" + file + "-" + p.planner.Hash(r) + ext, To: job.Self + "/lib/" + file + ext})
+			}
+		default:
+			continue
+		}
+		used[r] = true
+	}
+	sort.Slice(j.Copy, func(a, b int) bool { return j.Copy[a].To < j.Copy[b].To })
+	return w.Write(rootName(g), j, nil, p.depDrvs(used))
+}
+
+// rootName names the result after the only selected package, or the workspace directory.
+func rootName(g *unitgraph.Graph) string {
+	pkgs := map[string]*unitgraph.Package{}
+	for _, r := range g.Roots {
+		pkgs[g.Units[r].PkgID] = g.Units[r].Package
+	}
+	if len(pkgs) == 1 {
+		for _, p := range pkgs {
+			return plan.SanitizeName(p.Name + "-" + p.Version)
+		}
+	}
+	return plan.SanitizeName(filepath.Base(g.Workspace.WorkspaceRoot))
+}
+
+// findBuilder locates the builder executable: explicit path, $CARGO_NIX_UNIT_BUILDER,
+// or next to this program.
+func findBuilder(explicit string) (*source.Tree, error) {
+	path := explicit
+	if path == "" {
+		path = os.Getenv("CARGO_NIX_UNIT_BUILDER")
+	}
+	if path == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		if real, err := filepath.EvalSymlinks(self); err == nil {
+			self = real
+		}
+		path = filepath.Join(filepath.Dir(self), BuilderName)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("the builder %s is missing: install it next to cargo-nix-unit (go install <module>/cmd/...) or set CARGO_NIX_UNIT_BUILDER", path)
+		}
+		return nil, err
+	}
+	if fi.Mode()&0o111 == 0 {
+		return nil, fmt.Errorf("the builder %s is not executable", path)
+	}
+	h := sha256.New()
+	if err := nar.DumpPath(h, path); err != nil {
+		return nil, fmt.Errorf("hashing the builder %s: %w", path, err)
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return &source.Tree{Dir: path, Name: BuilderName, Path: aterm.StorePathForSource(sum, BuilderName)}, nil
+}

@@ -1,0 +1,83 @@
+package nixbuild
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+)
+
+// Options for one `nix build`.
+type Options struct {
+	Nix          string
+	Installables []string // "/nix/store/x.drv^out"
+	OutLink      string   // "" with NoLink
+	NoLink       bool
+	MaxJobs      string
+	KeepGoing    bool
+	NixOptions   [][2]string // --option NAME VALUE pairs
+}
+
+// Result is what a build produced.
+type Result struct {
+	OutPaths []string
+}
+
+// Run builds and feeds every log event to t. On failure the error carries Nix's messages.
+func Run(ctx context.Context, o Options, t *Tracker) (*Result, error) {
+	nix := o.Nix
+	if nix == "" {
+		nix = "nix"
+	}
+	args := []string{"--extra-experimental-features", "nix-command ca-derivations", "build",
+		"--log-format", "internal-json", "-L", "--print-out-paths"}
+	if o.NoLink || o.OutLink == "" {
+		args = append(args, "--no-link")
+	} else {
+		args = append(args, "--out-link", o.OutLink)
+	}
+	if o.MaxJobs != "" {
+		args = append(args, "--max-jobs", o.MaxJobs)
+	}
+	if o.KeepGoing {
+		args = append(args, "--keep-going")
+	}
+	for _, kv := range o.NixOptions {
+		args = append(args, "--option", kv[0], kv[1])
+	}
+	args = append(args, o.Installables...)
+	cmd := exec.CommandContext(ctx, nix, args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting nix build: %w", err)
+	}
+	var other []string
+	r := bufio.NewReaderSize(stderr, 1<<16)
+	for {
+		line, err := r.ReadString('\n')
+		if line != "" {
+			if e, ok := ParseLine(strings.TrimRight(line, "\n")); ok {
+				t.Handle(e)
+			} else if l := strings.TrimSpace(line); l != "" {
+				other = append(other, l)
+			}
+		}
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		msgs := append(t.Errors, other...)
+		return nil, fmt.Errorf("nix build failed (%v): %s", err, strings.Join(msgs, "\n"))
+	}
+	return &Result{OutPaths: strings.Fields(stdout.String())}, nil
+}

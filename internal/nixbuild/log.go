@@ -1,0 +1,141 @@
+package nixbuild
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// Activity and result types of Nix's internal-json log (libutil/logging.hh).
+const (
+	actBuild        = 105
+	actBuildWaiting = 111
+	resBuildLogLine = 101
+)
+
+// Event is one line of `--log-format internal-json` (after the "@nix " prefix).
+type Event struct {
+	Action string            `json:"action"` // start, stop, result, msg
+	ID     uint64            `json:"id"`
+	Level  int               `json:"level"`
+	Type   int               `json:"type"`
+	Text   string            `json:"text"`
+	Msg    string            `json:"msg"`
+	Fields []json.RawMessage `json:"fields"`
+}
+
+// ParseLine decodes one stderr line; ok is false for lines that are not events.
+func ParseLine(line string) (Event, bool) {
+	rest, ok := strings.CutPrefix(line, "@nix ")
+	if !ok {
+		return Event{}, false
+	}
+	var e Event
+	if err := json.Unmarshal([]byte(rest), &e); err != nil {
+		return Event{}, false
+	}
+	return e, true
+}
+
+func (e Event) field(i int) string {
+	if i >= len(e.Fields) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(e.Fields[i], &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// Tracker follows a build's events: which derivations started building, which
+// resolved to an existing result (early cutoff), their log lines and errors.
+type Tracker struct {
+	Built   []string    // drv paths whose builds started, in order
+	waiting [][2]string // CA derivation → the resolved derivation it waits for
+	Errors  []string    // error messages from Nix
+	builds  map[uint64]string
+	Logs    map[string][]string // drv path → its build log lines
+	OnStart func(drvPath string)
+	OnLog   func(drvPath, line string)
+}
+
+// NewTracker returns an empty tracker.
+func NewTracker() *Tracker {
+	return &Tracker{builds: map[uint64]string{}, Logs: map[string][]string{}}
+}
+
+// Handle records one event.
+func (t *Tracker) Handle(e Event) {
+	switch e.Action {
+	case "start":
+		switch e.Type {
+		case actBuild:
+			drv := e.field(0)
+			t.builds[e.ID] = drv
+			t.Built = append(t.Built, drv)
+			if t.OnStart != nil {
+				t.OnStart(drv)
+			}
+		case actBuildWaiting:
+			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
+		}
+	case "result":
+		if e.Type == resBuildLogLine {
+			if drv, ok := t.builds[e.ID]; ok {
+				line := e.field(0)
+				t.Logs[drv] = append(t.Logs[drv], line)
+				if t.OnLog != nil {
+					t.OnLog(drv, line)
+				}
+			}
+		}
+	case "msg":
+		if e.Level == 0 {
+			t.Errors = append(t.Errors, stripANSI(e.Msg))
+		}
+	}
+}
+
+var (
+	ansiRe   = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+	failedRe = regexp.MustCompile(`builder for '(/nix/store/[^']+\.drv)' failed`)
+)
+
+func stripANSI(s string) string { return ansiRe.ReplaceAllString(s, "") }
+
+// CutOff lists the CA derivations that resolved to a derivation that was not
+// built in this run: an equivalent result existed already (early cutoff).
+func (t *Tracker) CutOff() []string {
+	built := map[string]bool{}
+	for _, b := range t.Built {
+		built[b] = true
+	}
+	var out []string
+	for _, w := range t.waiting {
+		if w[1] != "" && !built[w[1]] {
+			out = append(out, w[0])
+		}
+	}
+	return out
+}
+
+// FailedDrvs lists the derivations whose builders failed, from Nix's error messages.
+func (t *Tracker) FailedDrvs() []string {
+	var out []string
+	for _, e := range t.Errors {
+		for _, m := range failedRe.FindAllStringSubmatch(e, -1) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// DrvName returns the name part of a .drv path: /nix/store/<hash>-<name>.drv → <name>.
+func DrvName(p string) string {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	if i := strings.IndexByte(base, '-'); i >= 0 {
+		base = base[i+1:]
+	}
+	return strings.TrimSuffix(base, ".drv")
+}

@@ -1,0 +1,173 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nix-community/go-nix/pkg/nar"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+)
+
+// Tree is a package directory and the files of it that go into the store.
+type Tree struct {
+	Dir   string   // absolute
+	Name  string   // store path name
+	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
+	Path  string   // the store path Nix gives this tree
+}
+
+// Select lists the files of the package in dir that belong in the store: what git
+// would track (so ignored files, .git and target/ stay out), never .env files, and
+// nothing of packages nested below dir, which have their own sources.
+func Select(ctx context.Context, dir, name string) (*Tree, error) {
+	files, err := gitFiles(ctx, dir)
+	if err != nil || len(files) == 0 {
+		// Not in a git work tree, or a directory git ignores as a whole.
+		files, err = walkFiles(dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing sources of %s: %w", dir, err)
+	}
+	nested := map[string]bool{}
+	for _, f := range files {
+		if d := filepath.Dir(f); d != "." && filepath.Base(f) == "Cargo.toml" {
+			nested[d] = true
+		}
+	}
+	var keep []string
+	for _, f := range files {
+		if excluded(f, nested) {
+			continue
+		}
+		fi, err := os.Lstat(filepath.Join(dir, f))
+		if err != nil || !(fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0) {
+			continue // deleted but still in git's index, or not a file
+		}
+		keep = append(keep, f)
+	}
+	sort.Strings(keep)
+	t := &Tree{Dir: dir, Name: name, Files: keep}
+	if err := t.hash(); err != nil {
+		return nil, fmt.Errorf("hashing sources of %s: %w", dir, err)
+	}
+	return t, nil
+}
+
+func excluded(f string, nested map[string]bool) bool {
+	parts := strings.Split(f, "/")
+	if parts[0] == "target" {
+		return true
+	}
+	for i, p := range parts {
+		if p == ".git" || (i == len(parts)-1 && strings.HasPrefix(p, ".env")) {
+			return true
+		}
+		if i < len(parts)-1 && nested[strings.Join(parts[:i+1], "/")] {
+			return true
+		}
+	}
+	return false
+}
+
+// gitFiles asks git for tracked and untracked-but-not-ignored files below dir.
+func gitFiles(ctx context.Context, dir string) ([]string, error) {
+	out, err := run.Output(ctx, run.Cmd{Dir: dir, Args: []string{"git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."}})
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, f := range bytes.Split(out, []byte{0}) {
+		if len(f) > 0 {
+			files = append(files, string(f))
+		}
+	}
+	return files, nil
+}
+
+func walkFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			if rel == "target" || d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	return files, err
+}
+
+// hash computes the NAR hash of the selected files and the store path
+// `nix store add-path` gives them.
+func (t *Tree) hash() error {
+	keep := map[string]bool{t.Dir: true}
+	for _, f := range t.Files {
+		p := filepath.Join(t.Dir, f)
+		for ; p != t.Dir && !keep[p]; p = filepath.Dir(p) {
+			keep[p] = true
+		}
+	}
+	h := sha256.New()
+	if err := nar.DumpPathFilter(h, t.Dir, func(p string, _ nar.NodeType) bool { return keep[filepath.Clean(p)] }); err != nil {
+		return err
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	t.Path = aterm.StorePathForSource(sum, t.Name)
+	return nil
+}
+
+// Stage copies the selected files into a new directory below tmp, for `nix store add-path`.
+func (t *Tree) Stage(tmp string) (string, error) {
+	root, err := os.MkdirTemp(tmp, "src-")
+	if err != nil {
+		return "", err
+	}
+	root = filepath.Join(root, t.Name)
+	if err := os.Mkdir(root, 0o755); err != nil {
+		return "", err
+	}
+	for _, f := range t.Files {
+		from, to := filepath.Join(t.Dir, f), filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return "", err
+		}
+		fi, err := os.Lstat(from)
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(from)
+			if err != nil {
+				return "", err
+			}
+			if err := os.Symlink(target, to); err != nil {
+				return "", err
+			}
+			continue
+		}
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(to, data, fi.Mode().Perm()); err != nil {
+			return "", err
+		}
+	}
+	return root, nil
+}

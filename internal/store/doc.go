@@ -1,0 +1,2 @@
+// Package store registers sources and derivations in the Nix store and asks which paths are valid.
+package store

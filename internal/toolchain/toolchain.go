@@ -1,0 +1,102 @@
+// Package toolchain finds the real rustc, its sysroot and the linker, and what the Nix sandbox must expose for them.
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+)
+
+// Toolchain is the planner's view plus where it lives.
+type Toolchain struct {
+	plan.Toolchain
+	Sysroot string
+	// InStore reports whether rustc and the linker live in /nix/store: then they are
+	// derivation inputs and builds are pure; otherwise SandboxPaths must be visible.
+	InStore      bool
+	StorePaths   []string // store paths to add as inputs when InStore
+	SandboxPaths []string // host directories the sandbox must show when !InStore
+}
+
+// Detect inspects rustc (a path or a name on PATH; rustup proxies are resolved to
+// the real compiler through --print sysroot) and the linker `cc`.
+func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, error) {
+	if rustc == "" {
+		rustc = "rustc"
+	}
+	vv, err := run.Output(ctx, run.Cmd{Args: []string{rustc, "-vV"}})
+	if err != nil {
+		return nil, fmt.Errorf("rustc is needed: %w", err)
+	}
+	sysroot, err := run.Output(ctx, run.Cmd{Args: []string{rustc, "--print", "sysroot"}})
+	if err != nil {
+		return nil, fmt.Errorf("asking rustc for its sysroot: %w", err)
+	}
+	t := &Toolchain{Sysroot: strings.TrimSpace(string(sysroot))}
+	t.Version = string(vv)
+	for _, l := range strings.Split(t.Version, "\n") {
+		if h, ok := strings.CutPrefix(l, "host: "); ok {
+			t.Host = strings.TrimSpace(h)
+		}
+	}
+	bin := filepath.Join(t.Sysroot, "bin")
+	t.Rustc = filepath.Join(bin, "rustc")
+	t.Rustdoc = filepath.Join(bin, "rustdoc")
+	t.Cargo = filepath.Join(bin, "cargo")
+	t.Cfg = map[string][]string{}
+	for _, target := range append([]string{""}, targets...) {
+		args := []string{t.Rustc, "--print", "cfg"}
+		if target != "" {
+			args = append(args, "--target", target)
+		}
+		out, err := run.Output(ctx, run.Cmd{Args: args})
+		if err != nil {
+			return nil, fmt.Errorf("asking rustc for cfg values: %w", err)
+		}
+		t.Cfg[target] = strings.Fields(string(out))
+	}
+
+	// Debian's cc is a symlink chain through /etc/alternatives, which the sandbox
+	// does not show: give rustc the real file.
+	if cc, err := exec.LookPath("cc"); err == nil {
+		if real, err := filepath.EvalSymlinks(cc); err == nil {
+			t.Linker = real
+		}
+	}
+	paths := []string{bin}
+	if t.Linker != "" {
+		paths = append(paths, filepath.Dir(t.Linker))
+	}
+	t.Path = strings.Join(paths, ":")
+
+	t.InStore = strings.HasPrefix(t.Sysroot, "/nix/store/") && (t.Linker == "" || strings.HasPrefix(t.Linker, "/nix/store/"))
+	if t.InStore {
+		for _, p := range []string{t.Sysroot, t.Linker} {
+			if p != "" {
+				t.StorePaths = append(t.StorePaths, storeRoot(p))
+			}
+		}
+	} else {
+		t.SandboxPaths = []string{t.Sysroot}
+		// The linker, its libraries, crt objects and loader live in the base system.
+		for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
+			if _, err := os.Lstat(d); err == nil {
+				t.SandboxPaths = append(t.SandboxPaths, d)
+			}
+		}
+	}
+	sort.Strings(t.StorePaths)
+	return t, nil
+}
+
+func storeRoot(p string) string {
+	parts := strings.SplitN(strings.TrimPrefix(p, "/nix/store/"), "/", 2)
+	return "/nix/store/" + parts[0]
+}

@@ -195,7 +195,16 @@ func (b *builder) runBuildScript() error {
 		return err
 	}
 	if runErr != nil {
-		return fmt.Errorf("failed to run custom build command (%v)\n--- stdout\n%s", runErr, stdout.String())
+		status := runErr.Error()
+		var ee *exec.ExitError
+		if errors.As(runErr, &ee) && ee.ExitCode() >= 0 {
+			status = fmt.Sprintf("exit status: %d", ee.ExitCode())
+		}
+		msg := fmt.Sprintf("failed to run custom build command: process didn't exit successfully: `%s` (%s)", b.job.Program, status)
+		if stdout.Len() > 0 {
+			msg += "\n--- stdout\n" + stdout.String()
+		}
+		return errors.New(msg)
 	}
 	opts := buildscript.Options{}
 	if b.job.BuildScript != nil {

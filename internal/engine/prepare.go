@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/nix-community/go-nix/pkg/nar"
 
@@ -61,22 +62,32 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	}
 	p := &Plan{Graph: g, Toolchain: tc, Builder: builder, CA: cfg.CA}
 
-	srcs := map[string]string{}
+	srcs, buildSrcs := map[string]string{}, map[string]string{}
 	for _, u := range g.Units {
 		pkg := u.Package
 		if _, ok := srcs[pkg.ID]; ok {
 			continue
 		}
-		t, err := source.Select(ctx, pkg.Dir(), plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-source"))
+		name := plan.SanitizeName(pkg.Name + "-" + pkg.Version + "-source")
+		t, err := source.Select(ctx, pkg.Dir(), name)
 		if err != nil {
 			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
 		}
 		srcs[pkg.ID] = t.Path
 		p.Sources = append(p.Sources, t)
+		if drop := targetSources(pkg); drop != nil {
+			bt, err := t.Without(plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-build-source"), drop)
+			if err != nil {
+				return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+			}
+			buildSrcs[pkg.ID] = bt.Path
+			p.Sources = append(p.Sources, bt)
+		}
 	}
 	sort.Slice(p.Sources, func(i, j int) bool { return p.Sources[i].Path < p.Sources[j].Path })
 
 	pc := plan.NewContext(g, tc.Toolchain, srcs)
+	pc.BuildSources = buildSrcs
 	p.planner = pc
 	w := derivation.NewWriter(derivation.Options{CA: cfg.CA, System: cfg.System, Builder: builder.Path, InputSrcs: tc.StorePaths})
 	if p.Order, err = g.TopoOrder(); err != nil {
@@ -90,7 +101,7 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 			return nil, err
 		}
 		u := &g.Units[i]
-		d, err := w.Write(plan.DrvName(u), j, []string{srcs[u.PkgID]}, p.depDrvs(used))
+		d, err := w.Write(plan.DrvName(u), j, []string{pc.SourceOf(u)}, p.depDrvs(used))
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", u, err)
 		}
@@ -100,6 +111,33 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// targetSources selects the Rust files of a package's targets (src/, tests/, ...),
+// which its build script does not read: build-script units get the package without
+// them, so an edit of lib.rs does not rerun the build script (as with Cargo's
+// rerun-if-changed=build.rs). Other files (data, C, protos under src/) stay.
+func targetSources(pkg *unitgraph.Package) func(string) bool {
+	var script string
+	dirs := map[string]bool{"tests": true, "benches": true, "examples": true}
+	for _, t := range pkg.Targets {
+		rel, err := filepath.Rel(pkg.Dir(), t.SrcPath)
+		if err != nil {
+			continue
+		}
+		if t.HasKind("custom-build") {
+			script = filepath.ToSlash(rel)
+		} else if d := filepath.Dir(rel); d != "." && !strings.HasPrefix(d, "..") {
+			dirs[strings.SplitN(filepath.ToSlash(d), "/", 2)[0]] = true
+		}
+	}
+	if script == "" {
+		return nil
+	}
+	return func(f string) bool {
+		top, _, nested := strings.Cut(f, "/")
+		return nested && dirs[top] && strings.HasSuffix(f, ".rs") && f != script && !strings.HasPrefix(script, top+"/")
+	}
 }
 
 func (p *Plan) depDrvs(used map[int]bool) []*derivation.Drv {

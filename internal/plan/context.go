@@ -31,6 +31,9 @@ type Context struct {
 	Toolchain Toolchain
 	// Sources maps a package id to the store path of its source directory.
 	Sources map[string]string
+	// BuildSources maps a package id to the source its build script compiles and
+	// runs with, when that differs from Sources (see engine: target sources left out).
+	BuildSources map[string]string
 	// Primary holds the ids of the packages the user selected (CARGO_PRIMARY_PACKAGE).
 	Primary map[string]bool
 
@@ -44,6 +47,16 @@ func NewContext(g *unitgraph.Graph, tc Toolchain, sources map[string]string) *Co
 		primary[g.Units[r].PkgID] = true
 	}
 	return &Context{Graph: g, Toolchain: tc, Sources: sources, Primary: primary, hashes: map[int]string{}}
+}
+
+// SourceOf is the source store path unit u reads.
+func (c *Context) SourceOf(u *unitgraph.Unit) string {
+	if u.IsBuildScriptCompile() || u.IsBuildScriptRun() {
+		if s, ok := c.BuildSources[u.PkgID]; ok {
+			return s
+		}
+	}
+	return c.Sources[u.PkgID]
 }
 
 // Hash is a unit's stable identity, 16 hex digits, used for -C metadata and

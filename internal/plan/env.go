@@ -51,7 +51,7 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	u := &c.Graph.Units[i]
 	p := u.Package
 	tc := c.Toolchain
-	src := c.Sources[p.ID]
+	src := c.SourceOf(u)
 	j := &job.Job{Unit: u.String(), Action: job.RunBuildScript, Dir: src,
 		BuildScript: &buildscript.Options{PackageName: p.Name, RustVersion: unitgraph.Str(p.RustVersion)}}
 

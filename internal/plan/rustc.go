@@ -62,8 +62,8 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	pkg := u.Package
 	tc := c.Toolchain
 	hash := c.Hash(i)
-	src, ok := c.Sources[pkg.ID]
-	if !ok {
+	src := c.SourceOf(u)
+	if src == "" {
 		return nil, fmt.Errorf("no source in the store for package %s", pkg.ID)
 	}
 	j := &job.Job{Unit: u.String(), Action: job.Rustc, Program: tc.Rustc}

@@ -1,0 +1,77 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Bad input ends in one clear message and a non-zero exit.
+func TestBadInput(t *testing.T) {
+	requireTools(t)
+	fakeNix := filepath.Join(t.TempDir(), "nix")
+	if err := os.WriteFile(fakeNix, []byte("#!/bin/sh\necho 'nix (Nix) 2.8.0'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func(ws string)
+		args  []string
+		code  int
+		want  []string
+	}{
+		{
+			name:  "not a cargo project",
+			setup: func(ws string) { os.Remove(filepath.Join(ws, "Cargo.toml")) },
+			code:  1,
+			want:  []string{"cargo could not produce the unit graph", "could not find `Cargo.toml`"},
+		},
+		{
+			name: "broken manifest",
+			setup: func(ws string) {
+				edit(t, filepath.Join(ws, "app/Cargo.toml"), `version = "1.0.0"`, `version = 1.0.0`)
+			},
+			code: 1,
+			want: []string{"cargo could not produce the unit graph", "app/Cargo.toml"},
+		},
+		{
+			name: "nix too old",
+			args: []string{"--nix", fakeNix},
+			code: 1,
+			want: []string{"found Nix 2.8.0; cargo-nix-unit needs Nix 2.18 or newer"},
+		},
+		{
+			name: "compile error",
+			setup: func(ws string) {
+				edit(t, filepath.Join(ws, "app/src/main.rs"), `scoops: 2,`, `scoops: "two",`)
+			},
+			code: 101,
+			want: []string{"could not build app v1.0.0 (bin app)", "error[E0308]: mismatched types", "app/src/main.rs", "nix log /nix/store/"},
+		},
+		{
+			name: "failing build script",
+			setup: func(ws string) {
+				edit(t, filepath.Join(ws, "app/build.rs"), `fn main() {`, `fn main() { eprintln!("no ice cream today"); std::process::exit(3);`)
+			},
+			code: 101,
+			want: []string{"could not build app v1.0.0 (build script run)", "no ice cream today", "exit status: 3"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws := copyWorkspace(t, "workspace")
+			if tc.setup != nil {
+				tc.setup(ws)
+			}
+			r := cnu(t, ws, append([]string{"build", "--no-link"}, tc.args...)...)
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", r.code, tc.code, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+}

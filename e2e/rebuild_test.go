@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var compilingRe = regexp.MustCompile(`(?m)^\s+Compiling (.+)$`)
+
+// compiled lists the units a build reported compiling, sorted.
+func compiled(stderr string) []string {
+	var units []string
+	for _, m := range compilingRe.FindAllStringSubmatch(stderr, -1) {
+		units = append(units, m[1])
+	}
+	sort.Strings(units)
+	return units
+}
+
+func edit(t *testing.T, file, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", file, old)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An edit rebuilds exactly the edited unit and the units depending on it.
+func TestEditRebuildsOnlyDependents(t *testing.T) {
+	requireTools(t)
+	for _, mode := range []string{"on", "off"} {
+		t.Run("content-addressed="+mode, func(t *testing.T) {
+			ws := copyWorkspace(t, "workspace")
+			build := func() result {
+				return mustCNU(t, ws, "build", "--content-addressed="+mode, "--no-link")
+			}
+			build()
+
+			// A nonce keeps the edited sources new to the store on every run.
+			nonce := fmt.Sprintf("%d", time.Now().UnixNano())
+			edit(t, filepath.Join(ws, "greeter/src/lib.rs"), `"Good day, {name}!"`, `"Good day, {name}! `+nonce+`"`)
+			r := build()
+			want := []string{"app v1.0.0 (bin app)", "greeter v0.2.1 (lib)"}
+			if got := compiled(r.stderr); strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("after editing greeter's lib, compiled %q, want %q\n%s", got, want, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "33 units: 2 built, 31 cached") {
+				t.Errorf("summary does not say 2 built, 31 cached:\n%s", r.stderr)
+			}
+
+			edit(t, filepath.Join(ws, "app/src/main.rs"), `println!("{}", greeter::greet("Nix"));`, `println!("{} {}", greeter::greet("Nix"), "`+nonce+`");`)
+			r = build()
+			if got := compiled(r.stderr); strings.Join(got, "|") != "app v1.0.0 (bin app)" {
+				t.Errorf("after editing app's main.rs, compiled %q, want only the bin\n%s", got, r.stderr)
+			}
+			out := strings.TrimSpace(r.stdout)
+			app := run(t, ws, nil, filepath.Join(out, "bin", "app"))
+			if first := strings.SplitN(app.stdout, "\n", 2)[0]; first != "Good day, Nix! "+nonce+" "+nonce {
+				t.Errorf("rebuilt app prints %q", first)
+			}
+		})
+	}
+}

@@ -101,7 +101,12 @@ func run(t *testing.T, dir string, env []string, prog string, args ...string) re
 // cnu runs cargo-nix-unit as Cargo would (`cargo-nix-unit nix-unit ARGS`).
 func cnu(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	return run(t, dir, nil, filepath.Join(bins, "cargo-nix-unit"), append([]string{"nix-unit"}, args...)...)
+	return cnuEnv(t, dir, nil, args...)
+}
+
+func cnuEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	return run(t, dir, env, filepath.Join(bins, "cargo-nix-unit"), append([]string{"nix-unit"}, args...)...)
 }
 
 func mustCNU(t *testing.T, dir string, args ...string) result {

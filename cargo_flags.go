@@ -75,17 +75,3 @@ func cargoQuery(c *cli.Context) (unitgraph.Query, error) {
 	}
 	return unitgraph.Query{Cargo: c.String("cargo"), BuildArgs: build, MetadataArgs: meta}, nil
 }
-
-// profileName is the profile Cargo will use for these flags, for the summary line.
-func profileName(buildArgs []string) string {
-	name := "dev"
-	for i, a := range buildArgs {
-		switch {
-		case a == "--release":
-			name = "release"
-		case a == "--profile" && i+1 < len(buildArgs):
-			name = buildArgs[i+1]
-		}
-	}
-	return name
-}

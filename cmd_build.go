@@ -107,7 +107,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
-	r.PrintSummary(cfg.Stderr, profileName(cfg.Query.BuildArgs))
+	r.PrintSummary(cfg.Stderr)
 	if c.Bool("print-out-paths") || cfg.NoLink {
 		fmt.Fprintln(cfg.Stdout, r.Out)
 	} else {

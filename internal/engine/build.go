@@ -18,6 +18,9 @@ type Report struct {
 	Built      []string // units whose builders ran
 	CutOff     int      // CA units resolved to an existing result (early cutoff)
 	Elapsed    time.Duration
+	// Profile and ProfileTraits describe the roots' profile as Cargo's "Finished"
+	// line does: `dev`, "unoptimized + debuginfo".
+	Profile, ProfileTraits string
 }
 
 // Cached is how many units were neither built nor cut off: already in the store.
@@ -55,6 +58,16 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		return nil, p.explainFailure(t, err)
 	}
 	r := &Report{Units: len(p.Units), Registered: registered, CutOff: len(t.CutOff()), Elapsed: time.Since(start)}
+	if len(p.Graph.Roots) > 0 {
+		prof := p.Graph.Units[p.Graph.Roots[0]].Profile
+		r.Profile, r.ProfileTraits = prof.Name, "unoptimized"
+		if prof.OptLevel != "0" {
+			r.ProfileTraits = "optimized"
+		}
+		if prof.Debuginfo != "0" && prof.Debuginfo != "" {
+			r.ProfileTraits += " + debuginfo"
+		}
+	}
 	for _, drv := range t.Built {
 		if l := labels[nixbuild.DrvName(drv)]; l != "" {
 			r.Built = append(r.Built, l)
@@ -105,8 +118,8 @@ type BuildError struct{ Msg string }
 func (e *BuildError) Error() string { return e.Msg }
 
 // PrintSummary writes Cargo's closing line and the unit counts.
-func (r *Report) PrintSummary(w io.Writer, profile string) {
-	fmt.Fprintf(w, "%12s `%s` profile target(s) in %.2fs\n", "Finished", profile, r.Elapsed.Seconds())
+func (r *Report) PrintSummary(w io.Writer) {
+	fmt.Fprintf(w, "%12s `%s` profile [%s] target(s) in %.2fs\n", "Finished", r.Profile, r.ProfileTraits, r.Elapsed.Seconds())
 	fmt.Fprintf(w, "%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
 	if r.CutOff > 0 {
 		fmt.Fprintf(w, ", %d cut off early", r.CutOff)

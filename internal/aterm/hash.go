@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
@@ -16,9 +15,11 @@ import (
 const StoreDir = "/nix/store"
 
 // makeStorePath is Nix's makeStorePath (libstore/store-api.cc): the SHA-256 of
-// "<type>:sha256:<hex>:/nix/store:<name>", folded to 20 bytes, in nixbase32.
-func makeStorePath(typ string, hash []byte, name string) string {
-	fp := sha256.Sum256([]byte(typ + ":sha256:" + hex.EncodeToString(hash) + ":" + StoreDir + ":" + name))
+// "<type>:sha256:<hex>:/nix/store:<name>", XOR-folded to 20 bytes (compressHash),
+// in nixbase32. type carries the references for "text" and "source" paths
+// ("text:/nix/store/a:/nix/store/b", makeType).
+func makeStorePath(typ string, sha256Digest []byte, name string) string {
+	fp := sha256.Sum256([]byte(typ + ":sha256:" + hex.EncodeToString(sha256Digest) + ":" + StoreDir + ":" + name))
 	var folded [20]byte
 	for i, b := range fp {
 		folded[i%20] ^= b
@@ -26,95 +27,54 @@ func makeStorePath(typ string, hash []byte, name string) string {
 	return StoreDir + "/" + nixbase32.EncodeToString(folded[:]) + "-" + name
 }
 
-// DrvPath is the .drv path Nix gives d: a text path over its ATerm whose references
-// are its input sources and input derivations.
+// DrvPath is the .drv path Nix gives d (writeDerivation): a text store path named
+// Env["name"] + ".drv" over d's ATerm, whose references are its input sources and
+// input derivations.
 func DrvPath(d *nixdrv.Derivation) (string, error) {
-	name := d.Env["name"]
-	if name == "" {
-		return "", errors.New("derivation has no name")
+	if d.Env["name"] == "" {
+		return "", errors.New("derivation has no name (env name)")
+	}
+	name := d.Env["name"] + ".drv"
+	if err := checkName(name); err != nil {
+		return "", err
 	}
 	h := sha256.New()
 	if err := Write(h, d); err != nil {
-		return "", err
+		return "", fmt.Errorf("derivation %s: %w", name, err)
 	}
-	refs := append(sortedCopy(d.InputSources), sortedKeys(d.InputDerivations)...)
-	sort.Strings(refs)
+	refs := uniqueSorted(append(append([]string(nil), d.InputSources...), sortedKeys(d.InputDerivations)...))
 	typ := "text"
 	for _, r := range refs {
 		typ += ":" + r
 	}
-	return makeStorePath(typ, h.Sum(nil), name+".drv"), nil
+	return makeStorePath(typ, h.Sum(nil), name), nil
 }
 
-// StorePathForSource is the path of a tree added by NAR hash with no references
-// (`nix store add-path`): makeStorePath("source", narHash, name).
+// StorePathForSource is the path of a file or tree added by NAR hash with no
+// references, as `nix store add-path` adds it: makeStorePath("source", narHash, name).
 func StorePathForSource(narSHA256 [32]byte, name string) string {
 	return makeStorePath("source", narSHA256[:], name)
 }
 
-// HashModulo is Nix's hashDerivationModulo of an input-addressed derivation, in hex:
-// what dependents hash in place of its .drv path. inputs maps each input .drv path
-// to its own HashModulo (the caller computes them in dependency order).
-func HashModulo(d *nixdrv.Derivation, inputs map[string]string) (string, error) {
-	sum, err := hashModulo(d, inputs, false)
-	return hex.EncodeToString(sum), err
+// StorePathForFlat is the path of a single file added by the SHA-256 of its
+// contents, as `nix store add-file` adds it (makeFixedOutputPath, flat method):
+// makeStorePath("output:out", sha256("fixed:out:sha256:<hex>:"), name).
+func StorePathForFlat(sha256Digest [32]byte, name string) string {
+	inner := sha256.Sum256([]byte("fixed:out:sha256:" + hex.EncodeToString(sha256Digest[:]) + ":"))
+	return makeStorePath("output:out", inner[:], name)
 }
 
-func hashModulo(d *nixdrv.Derivation, inputs map[string]string, mask bool) ([]byte, error) {
-	for _, o := range d.Outputs {
-		if o.HashAlgorithm != "" {
-			return nil, errors.New("hash modulo of content-addressed derivations is not supported")
-		}
-	}
-	repl := map[string][]string{}
-	for p, outs := range d.InputDerivations {
-		h, ok := inputs[p]
-		if !ok {
-			return nil, fmt.Errorf("no hash modulo for input %s", p)
-		}
-		repl[h] = append(repl[h], outs...)
-	}
-	for k, outs := range repl {
-		repl[k] = uniqueSorted(outs)
-	}
-	h := sha256.New()
-	if err := write(h, d, mask, repl); err != nil {
-		return nil, err
-	}
-	return h.Sum(nil), nil
-}
-
-// OutputPaths computes the output paths of an input-addressed derivation
-// (makeOutputPath over the masked hash modulo); inputs as for HashModulo.
-func OutputPaths(d *nixdrv.Derivation, inputs map[string]string) (map[string]string, error) {
-	sum, err := hashModulo(d, inputs, true)
-	if err != nil {
-		return nil, err
-	}
-	name := d.Env["name"]
-	out := map[string]string{}
-	for o := range d.Outputs {
-		out[o] = makeStorePath("output:"+o, sum, outputPathName(name, o))
-	}
-	return out, nil
-}
-
-func outputPathName(drvName, output string) string {
-	if output == "out" {
-		return drvName
-	}
-	return drvName + "-" + output
-}
-
-// Placeholder is what a derivation writes for its own output (hashPlaceholder):
-// "/" + nixbase32(sha256("nix-output:" + output)).
+// Placeholder is what a derivation writes for its own output whose path is not
+// known yet (hashPlaceholder): "/" + nixbase32(sha256("nix-output:" + output)).
 func Placeholder(output string) string {
 	h := sha256.Sum256([]byte("nix-output:" + output))
 	return "/" + nixbase32.EncodeToString(h[:])
 }
 
-// UpstreamPlaceholder is what a derivation writes for output of the content-addressed
-// input derivation drvPath (DownstreamPlaceholder::unknownCaOutput).
+// UpstreamPlaceholder is what a derivation writes for output of the
+// content-addressed input derivation drvPath (downstream-placeholder.cc,
+// DownstreamPlaceholder::unknownCaOutput):
+// "/" + nixbase32(sha256("nix-upstream-output:<hash part>:<name>[-<output>]")).
 func UpstreamPlaceholder(drvPath, output string) string {
 	base := strings.TrimPrefix(drvPath, StoreDir+"/")
 	hashPart, name, _ := strings.Cut(base, "-")
@@ -123,13 +83,56 @@ func UpstreamPlaceholder(drvPath, output string) string {
 	return "/" + nixbase32.EncodeToString(h[:])
 }
 
-func uniqueSorted(xs []string) []string {
-	xs = sortedCopy(xs)
-	out := xs[:0]
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
+// outputPathName is the name of a derivation's output path (derivations.cc):
+// the derivation's name, with "-<output>" unless the output is "out".
+func outputPathName(drvName, output string) string {
+	if output == "out" {
+		return drvName
+	}
+	return drvName + "-" + output
+}
+
+// hashSizes are the digest sizes of the algorithms Nix names in fixed outputs.
+var hashSizes = map[string]int{"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}
+
+// fixedOutputPath is the path of a fixed output (makeFixedOutputPath with no
+// references): NAR SHA-256 hashes give a "source" path, anything else
+// "output:out" over sha256("fixed:out:<r:|>algo:<hex>:").
+func fixedOutputPath(o *nixdrv.Output, name string) (string, error) {
+	method, algo := "", o.HashAlgorithm
+	if rest, ok := strings.CutPrefix(algo, "r:"); ok {
+		method, algo = "r:", rest
+	}
+	size, ok := hashSizes[algo]
+	if !ok {
+		return "", fmt.Errorf("fixed output hash algorithm %q is not supported (want [r:]md5, sha1, sha256 or sha512)", o.HashAlgorithm)
+	}
+	digest, err := hex.DecodeString(o.Hash)
+	if err != nil || len(digest) != size || o.Hash != strings.ToLower(o.Hash) {
+		return "", fmt.Errorf("fixed output hash %q is not %d bytes in lower-case hex", o.Hash, size)
+	}
+	if method == "r:" && algo == "sha256" {
+		return makeStorePath("source", digest, name), nil
+	}
+	inner := sha256.Sum256([]byte("fixed:out:" + method + algo + ":" + o.Hash + ":"))
+	return makeStorePath("output:out", inner[:], name), nil
+}
+
+// checkName applies Nix's rules for store path names (libstore/path.cc, checkName).
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("store path name is empty")
+	case len(name) > 211:
+		return fmt.Errorf("store path name %q is longer than 211 characters", name)
+	case name == "." || name == ".." || strings.HasPrefix(name, ".-") || strings.HasPrefix(name, "..-"):
+		return fmt.Errorf("store path name %q is not valid", name)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || strings.IndexByte("+-._?=", c) >= 0) {
+			return fmt.Errorf("store path name %q contains illegal character %q", name, c)
 		}
 	}
-	return out
+	return nil
 }

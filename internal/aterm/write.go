@@ -3,134 +3,195 @@ package aterm
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
+	"strings"
 
 	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
 )
 
-// Write writes d as Nix's ATerm (libstore/derivations.cc, Derivation::unparse):
-// outputs, input derivations and environment sorted by key, every string escaped.
+// Write writes d as Nix's ATerm, byte for byte what Nix stores in the .drv file
+// (libstore/derivations.cc, Derivation::unparse):
+//
+//	Derive([outputs],[inputDrvs],[inputSrcs],"system","builder",[args],[env])
+//
+// Outputs, input derivations and environment are sorted by key (bytewise, as
+// std::map), input sources and each input's output names sorted and deduplicated
+// (std::set). Builder, arguments and environment keys and values are escaped as
+// printString does (\" \\ \n \r \t). Output names and fields, store paths and the
+// system are written unescaped, as Nix does (printUnquotedString); Write still
+// writes them but returns an error if one holds '"' or '\', since Nix could not
+// read such a derivation back.
 func Write(w io.Writer, d *nixdrv.Derivation) error {
 	return write(w, d, false, nil)
 }
 
-// Bytes returns d's ATerm.
+// Bytes returns d's ATerm, as Write writes it (even when Write would return an error).
 func Bytes(d *nixdrv.Derivation) []byte {
 	var b bytes.Buffer
 	_ = Write(&b, d)
 	return b.Bytes()
 }
 
-// write is the one writer. With mask, output paths and the environment variables
-// named after outputs are written empty (for hashing output paths). inputs, when
-// non-nil, replaces d.InputDerivations (keys are then hash-modulo hex strings).
+// write is the one writer: the .drv text, the .drv path and the hashes modulo are
+// all computed by writing into it. With mask, output paths and the environment
+// variables named after outputs are written empty (hashDerivationModulo's
+// maskOutputs), and present even if d.Env lacks them. inputs, when non-nil, is written in place of d.InputDerivations
+// (keys are then hash-modulo hex strings).
 func write(w io.Writer, d *nixdrv.Derivation, mask bool, inputs map[string][]string) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("Derive([")
+	aw := &writer{w: bufio.NewWriter(w)}
+	aw.str("Derive([")
 	for i, name := range sortedKeys(d.Outputs) {
 		o := d.Outputs[name]
-		if i > 0 {
-			bw.WriteByte(',')
+		if o == nil {
+			o = &nixdrv.Output{}
 		}
 		path := o.Path
 		if mask {
 			path = ""
 		}
-		bw.WriteByte('(')
-		str(bw, name)
-		bw.WriteByte(',')
-		str(bw, path)
-		bw.WriteByte(',')
-		str(bw, o.HashAlgorithm)
-		bw.WriteByte(',')
-		str(bw, o.Hash)
-		bw.WriteByte(')')
+		aw.sep(i)
+		aw.byte('(')
+		aw.raw("output name", name)
+		aw.byte(',')
+		aw.raw("output path", path)
+		aw.byte(',')
+		aw.raw("output hash algorithm", o.HashAlgorithm)
+		aw.byte(',')
+		aw.raw("output hash", o.Hash)
+		aw.byte(')')
 	}
-	bw.WriteString("],[")
+	aw.str("],[")
 	if inputs == nil {
 		inputs = d.InputDerivations
 	}
 	for i, p := range sortedKeys(inputs) {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteByte('(')
-		str(bw, p)
-		bw.WriteString(",")
-		list(bw, sortedCopy(inputs[p]))
-		bw.WriteByte(')')
+		aw.sep(i)
+		aw.byte('(')
+		aw.raw("input derivation", p)
+		aw.byte(',')
+		aw.list(uniqueSorted(inputs[p]), true)
+		aw.byte(')')
 	}
-	bw.WriteString("],")
-	list(bw, sortedCopy(d.InputSources))
-	bw.WriteByte(',')
-	str(bw, d.Platform)
-	bw.WriteByte(',')
-	str(bw, d.Builder)
-	bw.WriteByte(',')
-	list(bw, d.Arguments)
-	bw.WriteString(",[")
-	for i, k := range sortedKeys(d.Env) {
-		if i > 0 {
-			bw.WriteByte(',')
+	aw.str("],")
+	aw.list(uniqueSorted(d.InputSources), true)
+	aw.byte(',')
+	aw.raw("system", d.Platform)
+	aw.byte(',')
+	aw.quoted(d.Builder)
+	aw.byte(',')
+	aw.list(d.Arguments, false)
+	aw.str(",[")
+	env := d.Env
+	if mask {
+		// Nix requires env[o] = path for every input-addressed output o
+		// (checkInvariants), so the masked ATerm has ("o","") whether or not
+		// the caller has set Env[o] yet.
+		env = maps.Clone(d.Env)
+		if env == nil {
+			env = map[string]string{}
 		}
-		v := d.Env[k]
-		if _, isOutput := d.Outputs[k]; mask && isOutput {
-			v = ""
+		for o := range d.Outputs {
+			env[o] = ""
 		}
-		bw.WriteByte('(')
-		str(bw, k)
-		bw.WriteByte(',')
-		str(bw, v)
-		bw.WriteByte(')')
 	}
-	bw.WriteString("])")
-	return bw.Flush()
+	for i, k := range sortedKeys(env) {
+		v := env[k]
+		aw.sep(i)
+		aw.byte('(')
+		aw.quoted(k)
+		aw.byte(',')
+		aw.quoted(v)
+		aw.byte(')')
+	}
+	aw.str("])")
+	if err := aw.w.Flush(); err != nil {
+		return err
+	}
+	return aw.err
 }
 
-// str writes a quoted string escaped as Nix's printString does.
-func str(w *bufio.Writer, s string) {
-	w.WriteByte('"')
+// writer writes ATerm tokens; err keeps the first string Nix could not read back.
+type writer struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (a *writer) str(s string) { a.w.WriteString(s) }
+func (a *writer) byte(c byte)  { a.w.WriteByte(c) }
+
+func (a *writer) sep(i int) {
+	if i > 0 {
+		a.w.WriteByte(',')
+	}
+}
+
+// quoted writes s as Nix's printString does.
+func (a *writer) quoted(s string) {
+	a.w.WriteByte('"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"', '\\':
-			w.WriteByte('\\')
-			w.WriteByte(c)
+		var esc string
+		switch s[i] {
+		case '"':
+			esc = `\"`
+		case '\\':
+			esc = `\\`
 		case '\n':
-			w.WriteString(`\n`)
+			esc = `\n`
 		case '\r':
-			w.WriteString(`\r`)
+			esc = `\r`
 		case '\t':
-			w.WriteString(`\t`)
+			esc = `\t`
 		default:
-			w.WriteByte(c)
+			continue
 		}
+		a.w.WriteString(s[start:i])
+		a.w.WriteString(esc)
+		start = i + 1
 	}
-	w.WriteByte('"')
+	a.w.WriteString(s[start:])
+	a.w.WriteByte('"')
 }
 
-func list(w *bufio.Writer, xs []string) {
-	w.WriteByte('[')
+// raw writes s as Nix's printUnquotedString does: quoted but not escaped.
+func (a *writer) raw(what, s string) {
+	if a.err == nil && strings.ContainsAny(s, `"\`) {
+		a.err = fmt.Errorf("%s %q: Nix writes it unescaped, so it must not contain '\"' or '\\'", what, s)
+	}
+	a.w.WriteByte('"')
+	a.w.WriteString(s)
+	a.w.WriteByte('"')
+}
+
+func (a *writer) list(xs []string, unquoted bool) {
+	a.w.WriteByte('[')
 	for i, x := range xs {
-		if i > 0 {
-			w.WriteByte(',')
+		a.sep(i)
+		if unquoted {
+			a.raw("store path or output name", x)
+		} else {
+			a.quoted(x)
 		}
-		str(w, x)
 	}
-	w.WriteByte(']')
+	a.w.WriteByte(']')
 }
 
+// sortedKeys returns m's keys in bytewise order, std::map's order for std::string keys.
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	return keys
 }
 
-func sortedCopy(xs []string) []string {
-	out := append([]string(nil), xs...)
-	sort.Strings(out)
-	return out
+// uniqueSorted returns a sorted copy of xs without duplicates, as a std::set holds them.
+func uniqueSorted(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -214,11 +214,15 @@ func (b *builder) runBuildScript() error {
 	if err != nil {
 		return fmt.Errorf("build script output: %w", err)
 	}
+	pkg := b.job.Env["CARGO_PKG_NAME"] + "@" + b.job.Env["CARGO_PKG_VERSION"]
 	for _, w := range o.Warnings {
-		fmt.Fprintf(b.stderr, "warning: %s@%s: %s\n", b.job.Env["CARGO_PKG_NAME"], b.job.Env["CARGO_PKG_VERSION"], w)
+		fmt.Fprintf(b.stderr, "warning: %s: %s\n", pkg, w)
 	}
-	if len(o.Errors) > 0 {
-		return fmt.Errorf("the build script reported errors:\n%s", strings.Join(o.Errors, "\n"))
+	for _, e := range o.Errors {
+		fmt.Fprintf(b.stderr, "error: %s: %s\n", pkg, e)
+	}
+	if o.Fail {
+		return fmt.Errorf("the build script of %s reported errors (cargo::error)", pkg)
 	}
 	return o.Write(job.DirectivesFile(b.out))
 }

@@ -53,7 +53,8 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	tc := c.Toolchain
 	src := c.SourceOf(u)
 	j := &job.Job{Unit: u.String(), Action: job.RunBuildScript, Dir: src,
-		BuildScript: &buildscript.Options{PackageName: p.Name, RustVersion: unitgraph.Str(p.RustVersion)}}
+		BuildScript: &buildscript.Options{PackageName: p.Name, RustVersion: unitgraph.Str(p.RustVersion),
+			Targets: targetInfos(p)}}
 
 	env := c.pkgEnv(p, src)
 	target := tc.Host
@@ -99,6 +100,20 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	}
 	sort.Slice(j.DepMetadata, func(a, b int) bool { return j.DepMetadata[a].Links < j.DepMetadata[b].Links })
 	return j, nil
+}
+
+// targetInfos lists the package's targets for the checks Cargo makes on
+// rustc-link-arg-* directives.
+func targetInfos(p *unitgraph.Package) []buildscript.TargetInfo {
+	infos := []buildscript.TargetInfo{}
+	for _, t := range p.Targets {
+		kind := ""
+		if len(t.Kind) > 0 {
+			kind = t.Kind[0]
+		}
+		infos = append(infos, buildscript.TargetInfo{Kind: kind, Name: t.Name, CrateTypes: t.CrateTypes})
+	}
+	return infos
 }
 
 type planError string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
@@ -222,31 +223,78 @@ func (c *Context) libSearchDirs(i int, out Out) []string {
 }
 
 // linkSearchRuns lists the build-script runs of dependencies reachable through
-// linkable edges, whose rustc-link-search paths Cargo passes on to this unit
-// (cargo: core/compiler/mod.rs, add_native_deps). Proc-macros and build scripts
-// are not linked into this unit, so the walk does not go through them.
+// linkable edges, whose rustc-link-search paths and cdylib link arguments Cargo
+// passes on to this unit (cargo: custom_build.rs, build_map). Proc-macros and
+// build scripts are not linked into this unit, so the walk does not go through
+// them. The order is Cargo's: depth first, each unit's direct dependencies sorted
+// by package id, a dependency's own run before those of its dependencies.
 func (c *Context) linkSearchRuns(i int, out Out) []string {
 	seen := map[int]bool{}
 	var runs []string
 	var walk func(int)
 	walk = func(k int) {
-		for _, d := range c.Graph.Units[k].Dependencies {
-			du := &c.Graph.Units[d.Index]
-			if seen[d.Index] || !du.Target.IsLib() || du.IsProcMacro() {
+		for _, d := range c.sortedDeps(k) {
+			du := &c.Graph.Units[d]
+			if seen[d] || !du.Target.IsLib() || du.IsProcMacro() {
 				continue
 			}
-			seen[d.Index] = true
+			seen[d] = true
 			for _, dd := range du.Dependencies {
 				if c.Graph.Units[dd.Index].IsBuildScriptRun() {
 					runs = append(runs, out(dd.Index))
 				}
 			}
-			walk(d.Index)
+			walk(d)
 		}
 	}
 	walk(i)
-	sort.Strings(runs)
 	return runs
+}
+
+// sortedDeps returns unit k's dependencies ordered by package id the way Cargo
+// orders PackageId: name, then version, then source.
+func (c *Context) sortedDeps(k int) []int {
+	var deps []int
+	for _, d := range c.Graph.Units[k].Dependencies {
+		deps = append(deps, d.Index)
+	}
+	sort.SliceStable(deps, func(a, b int) bool {
+		pa, pb := c.Graph.Units[deps[a]].Package, c.Graph.Units[deps[b]].Package
+		if pa.Name != pb.Name {
+			return pa.Name < pb.Name
+		}
+		if cmp := compareVersions(pa.Version, pb.Version); cmp != 0 {
+			return cmp < 0
+		}
+		return pa.ID < pb.ID
+	})
+	return deps
+}
+
+// compareVersions compares semver versions by their numeric core, then with a
+// pre-release sorting before the release.
+func compareVersions(a, b string) int {
+	amaj, amin, apat, apre := splitVersion(a)
+	bmaj, bmin, bpat, bpre := splitVersion(b)
+	for _, pair := range [][2]string{{amaj, bmaj}, {amin, bmin}, {apat, bpat}} {
+		x, _ := strconv.ParseUint(pair[0], 10, 64)
+		y, _ := strconv.ParseUint(pair[1], 10, 64)
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case apre == bpre:
+		return 0
+	case apre == "":
+		return 1
+	case bpre == "":
+		return -1
+	}
+	return strings.Compare(apre, bpre)
 }
 
 func receiverKind(u *unitgraph.Unit) string {

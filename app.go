@@ -6,11 +6,15 @@ import "github.com/urfave/cli/v2"
 var version = "dev"
 
 func newApp() *cli.App {
+	// -v is --verbose, as in Cargo; -V prints the version.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version"}
 	return &cli.App{
 		Name:     "cargo-nix-unit",
 		HelpName: "cargo nix-unit",
 		Usage:    "build Cargo workspaces with Nix, one derivation per Cargo unit",
 		Version:  version,
-		Commands: []*cli.Command{buildCommand, graphCommand},
+		// Shell completion asks the program: see `completions`.
+		EnableBashCompletion: true,
+		Commands:             []*cli.Command{buildCommand, graphCommand, doctorCommand, completionsCommand},
 	}
 }

@@ -21,7 +21,7 @@ Examples:
    cargo nix-unit build
    cargo nix-unit build --release -p app
    cargo nix-unit build --content-addressed=off --print-out-paths --no-link`,
-	Flags: append(cargoFlags(), nixFlags()...),
+	Flags: append(append(cargoFlags(), nixFlags()...), outputFlags()...),
 	Action: func(c *cli.Context) error {
 		cfg, err := configFromFlags(c)
 		if err != nil {
@@ -43,6 +43,18 @@ func nixFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "keep-going", Usage: "build everything that does not depend on a failure"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+	}
+}
+
+// outputFlags choose how much the build says and how.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print each unit's command line, as cargo -v does"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "auto|always|never: colour output"},
+		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "auto|plain: a live progress bar on a terminal, or one line per unit"},
+		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json: json prints Cargo's compiler-artifact and build-finished messages on stdout"},
+		&cli.BoolFlag{Name: "json", Usage: "print a JSON report of the build on stdout (result, every unit with status and time)"},
 	}
 }
 
@@ -71,6 +83,14 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 	default:
 		return nil, fmt.Errorf("--content-addressed=%s: want auto, on or off", cfg.CAMode)
 	}
+	switch c.String("message-format") {
+	case "human", "json":
+	default:
+		return nil, fmt.Errorf("--message-format=%s: want human or json", c.String("message-format"))
+	}
+	if cfg.Printer, err = engine.NewPrinter(cfg.Stderr, c.String("color"), c.String("progress"), c.Bool("quiet"), c.Bool("verbose")); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -85,7 +105,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	case "on":
 		cfg.CA = true
 	case "auto":
-		if cfg.CA, err = engine.ProbeCA(ctx, st, cfg.System); err != nil {
+		if cfg.CA, err = engine.ProbeCA(ctx, st, cfg.System, ""); err != nil {
 			return err
 		}
 	}
@@ -107,11 +127,38 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
-	r.PrintSummary(cfg.Stderr)
+	pr := cfg.Printer
+	if !pr.Quiet {
+		if err := p.PrintWarnings(pr, r.Out, pr.Color); err != nil {
+			return err
+		}
+	}
+	r.PrintSummary(pr)
+	link := ""
+	if !cfg.NoLink {
+		link = cfg.OutLink
+		if !pr.Quiet {
+			pr.Status("Result", cfg.OutLink+" -> "+r.Out)
+		}
+	}
+	jsonReport, messages := c.Bool("json"), c.String("message-format") == "json"
+	if jsonReport || messages {
+		outs, err := p.UnitOutputs(ctx, cfg.Nix)
+		if err != nil {
+			return err
+		}
+		if messages {
+			if err := p.WriteCargoMessages(cfg.Stdout, r, outs); err != nil {
+				return err
+			}
+		}
+		if jsonReport {
+			return p.WriteJSON(cfg.Stdout, r, link, outs)
+		}
+		return nil
+	}
 	if c.Bool("print-out-paths") || cfg.NoLink {
 		fmt.Fprintln(cfg.Stdout, r.Out)
-	} else {
-		fmt.Fprintf(cfg.Stderr, "%12s %s -> %s\n", "Result", cfg.OutLink, r.Out)
 	}
 	return nil
 }

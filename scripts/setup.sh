@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-nix.sh
 bash scripts/install-crates.sh
+bash scripts/install-tools.sh
 mkdir -p bin
 # The builder runs inside every derivation: built static and reproducibly, so its
 # bytes (and every derivation) change only when its own code does.

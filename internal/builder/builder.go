@@ -147,7 +147,10 @@ func (b *builder) rustc() error {
 			return err
 		}
 	}
-	return removeDepInfo(b.out)
+	if err := removeDepInfo(b.out); err != nil {
+		return err
+	}
+	return diag.save(job.DiagnosticsFile(b.out))
 }
 
 // removeDepInfo deletes rustc's .d files: Nix tracks inputs itself, and they only
@@ -229,6 +232,9 @@ func (b *builder) runBuildScript() error {
 
 func (b *builder) collect() error {
 	for _, c := range b.job.Copy {
+		if _, err := os.Stat(c.From); c.Optional && errors.Is(err, os.ErrNotExist) {
+			continue
+		}
 		if err := copyFile(c.From, c.To); err != nil {
 			return err
 		}
@@ -264,10 +270,13 @@ func commandLine(prog string, args []string) string {
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
-// diagnostics renders rustc's JSON messages as the text Cargo would print.
+// diagnostics renders rustc's JSON messages as the text Cargo would print, and
+// keeps the warnings so a cached unit can show them again.
 type diagnostics struct {
-	w   io.Writer
-	buf bytes.Buffer
+	w        io.Writer
+	buf      bytes.Buffer
+	warnings int
+	rendered strings.Builder
 }
 
 func (d *diagnostics) Write(p []byte) (int, error) {
@@ -289,18 +298,45 @@ func (d *diagnostics) flush() {
 	}
 }
 
+// summaryRe matches rustc's closing counts, which Cargo replaces by its own line.
+var summaryRe = regexp.MustCompile(`^(\d+ warnings? emitted|aborting due to .*)$`)
+
 func (d *diagnostics) line(line []byte) {
 	var msg struct {
-		Type     string `json:"$message_type"`
-		Rendered string `json:"rendered"`
+		Type     string            `json:"$message_type"`
+		Message  string            `json:"message"`
+		Level    string            `json:"level"`
+		Spans    []json.RawMessage `json:"spans"`
+		Rendered string            `json:"rendered"`
 	}
 	if len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &msg) == nil {
 		if msg.Type == "diagnostic" && msg.Rendered != "" {
 			io.WriteString(d.w, ansi.ReplaceAllString(msg.Rendered, ""))
+			if len(msg.Spans) > 0 || !summaryRe.MatchString(msg.Message) {
+				if msg.Level == "warning" {
+					d.warnings++
+				}
+				d.rendered.WriteString(msg.Rendered)
+			}
 		}
 		return
 	}
 	w := bufio.NewWriter(d.w)
 	w.Write(line)
 	w.Flush()
+}
+
+// save writes the diagnostics of a unit that warned; a silent unit gets no file.
+func (d *diagnostics) save(path string) error {
+	if d.rendered.Len() == 0 {
+		return nil
+	}
+	b, err := json.Marshal(job.Diagnostics{Warnings: d.warnings, Rendered: d.rendered.String()})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }

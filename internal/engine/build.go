@@ -3,44 +3,65 @@ package engine
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
 )
 
 // Report says what a build did.
 type Report struct {
-	Out        string   // the result's store path
-	Units      int      // unit derivations in the plan
-	Registered int      // derivations added to the store by this run
-	Built      []string // units whose builders ran
-	CutOff     int      // CA units resolved to an existing result (early cutoff)
-	Elapsed    time.Duration
+	Out        string // the result's store path
+	Units      int    // unit derivations in the plan
+	Registered int    // derivations added to the store by this run
+	Built      []int  // units whose builders ran, in start order
+	CutOff     []int  // CA units resolved to an existing result (early cutoff)
+	// Durations holds how long each built unit's build took.
+	Durations map[int]time.Duration
+	Elapsed   time.Duration
 	// Profile and ProfileTraits describe the roots' profile as Cargo's "Finished"
 	// line does: `dev`, "unoptimized + debuginfo".
 	Profile, ProfileTraits string
 }
 
 // Cached is how many units were neither built nor cut off: already in the store.
-func (r *Report) Cached() int { return r.Units - len(r.Built) - r.CutOff }
+func (r *Report) Cached() int { return r.Units - len(r.Built) - len(r.CutOff) }
 
 // Build realises the plan's root with `nix build`, printing progress as Cargo does.
 func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start time.Time) (*Report, error) {
-	labels := map[string]string{}
+	pr := cfg.printer()
+	byName := map[string]int{}
 	for i := range p.Graph.Units {
-		labels[p.Units[i].Name] = p.Graph.Units[i].String()
+		byName[p.Units[i].Name] = i
 	}
-	labels[p.Root.Name] = ""
+	unitOf := func(drv string) (int, bool) {
+		i, ok := byName[nixbuild.DrvName(drv)]
+		return i, ok
+	}
 	t := nixbuild.NewTracker()
-	t.OnStart = func(drv string) {
-		if l := labels[nixbuild.DrvName(drv)]; l != "" {
-			fmt.Fprintf(cfg.Stderr, "%12s %s\n", "Compiling", l)
+	bar := func() {
+		var running []string
+		for _, drv := range t.Running {
+			if i, ok := unitOf(drv); ok {
+				running = append(running, p.Graph.Units[i].Package.Name)
+			}
 		}
+		pr.Bar(t.Progress[0], t.Progress[1], running)
 	}
+	t.OnStart = func(drv string) {
+		if i, ok := unitOf(drv); ok {
+			pr.Status("Compiling", p.Graph.Units[i].String())
+			if pr.Verbose {
+				pr.Status("Running", "`"+p.commandLine(i)+"`")
+			}
+		}
+		bar()
+	}
+	t.OnStop = func(string) { bar() }
+	t.OnProgress = bar
 	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) { fmt.Fprintf(cfg.Stderr, "%s> %s\n", nixbuild.DrvName(drv), line) }
+		t.OnLog = func(drv, line string) { pr.Line(nixbuild.DrvName(drv) + "> " + line) }
 	}
 	opts := nixbuild.Options{
 		Nix:          cfg.Nix,
@@ -54,10 +75,11 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(p.Toolchain.SandboxPaths, " ")})
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
+	pr.Done()
 	if err != nil {
 		return nil, p.explainFailure(t, err)
 	}
-	r := &Report{Units: len(p.Units), Registered: registered, CutOff: len(t.CutOff()), Elapsed: time.Since(start)}
+	r := &Report{Units: len(p.Units), Registered: registered, Durations: map[int]time.Duration{}, Elapsed: time.Since(start)}
 	if len(p.Graph.Roots) > 0 {
 		prof := p.Graph.Units[p.Graph.Roots[0]].Profile
 		r.Profile, r.ProfileTraits = prof.Name, "unoptimized"
@@ -69,14 +91,42 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		}
 	}
 	for _, drv := range t.Built {
-		if l := labels[nixbuild.DrvName(drv)]; l != "" {
-			r.Built = append(r.Built, l)
+		if i, ok := unitOf(drv); ok {
+			r.Built = append(r.Built, i)
+			r.Durations[i] = t.Duration[drv]
+		}
+	}
+	for _, drv := range t.CutOff() {
+		if i, ok := unitOf(drv); ok {
+			r.CutOff = append(r.CutOff, i)
 		}
 	}
 	if len(res.OutPaths) > 0 {
 		r.Out = res.OutPaths[0]
 	}
 	return r, nil
+}
+
+// commandLine is unit i's process as `cargo build -v` shows it.
+func (p *Plan) commandLine(i int) string {
+	j, err := job.Decode(p.Units[i].Drv.Env[job.EnvVar], "")
+	if err != nil {
+		return err.Error()
+	}
+	return shellQuote(append([]string{j.Program}, j.Args...))
+}
+
+// shellQuote joins words as a POSIX shell would read them back.
+func shellQuote(words []string) string {
+	q := make([]string, len(words))
+	for k, w := range words {
+		if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+/.,:@%") == "" {
+			q[k] = w
+		} else {
+			q[k] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(q, " ")
 }
 
 // explainFailure names the failing units and shows their logs (rustc's diagnostics,
@@ -118,11 +168,14 @@ type BuildError struct{ Msg string }
 func (e *BuildError) Error() string { return e.Msg }
 
 // PrintSummary writes Cargo's closing line and the unit counts.
-func (r *Report) PrintSummary(w io.Writer) {
-	fmt.Fprintf(w, "%12s `%s` profile [%s] target(s) in %.2fs\n", "Finished", r.Profile, r.ProfileTraits, r.Elapsed.Seconds())
-	fmt.Fprintf(w, "%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
-	if r.CutOff > 0 {
-		fmt.Fprintf(w, ", %d cut off early", r.CutOff)
+func (r *Report) PrintSummary(pr *Printer) {
+	pr.Status("Finished", fmt.Sprintf("`%s` profile [%s] target(s) in %.2fs", r.Profile, r.ProfileTraits, r.Elapsed.Seconds()))
+	if pr.Quiet {
+		return
 	}
-	fmt.Fprintln(w)
+	line := fmt.Sprintf("%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
+	if len(r.CutOff) > 0 {
+		line += fmt.Sprintf(", %d cut off early", len(r.CutOff))
+	}
+	pr.Line(line)
 }

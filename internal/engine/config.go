@@ -25,4 +25,13 @@ type Config struct {
 	BuildLogs bool // -L: show every unit's build log
 
 	Stdout, Stderr io.Writer
+	// Printer shows progress on Stderr; nil prints plain lines.
+	Printer *Printer
+}
+
+func (c *Config) printer() *Printer {
+	if c.Printer == nil {
+		c.Printer, _ = NewPrinter(c.Stderr, ColorNever, ProgressPlain, false, false)
+	}
+	return c.Printer
 }

@@ -181,8 +181,22 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 		}
 		used[r] = true
 	}
+	// Path packages' warnings travel with the result, so a cached build shows them
+	// again as Cargo does. Registry packages compile with --cap-lints allow.
+	for _, i := range p.Order {
+		if u := &g.Units[i]; u.Package.Source == nil && !u.IsBuildScriptRun() {
+			j.Copy = append(j.Copy, job.Rename{From: job.DiagnosticsFile(p.Units[i].Ref),
+				To: job.Self + "/" + diagnosticsPath(p, i), Optional: true})
+			used[i] = true
+		}
+	}
 	sort.Slice(j.Copy, func(a, b int) bool { return j.Copy[a].To < j.Copy[b].To })
 	return w.Write(rootName(g), j, nil, p.depDrvs(used))
+}
+
+// diagnosticsPath is where the result keeps unit i's diagnostics.
+func diagnosticsPath(p *Plan, i int) string {
+	return "nix-unit/diagnostics/" + p.Units[i].Name + "-" + p.planner.Hash(i) + ".json"
 }
 
 // rootName names the result after the only selected package, or the workspace directory.

@@ -78,8 +78,14 @@ func (p *Plan) Register(ctx context.Context, s store.Store) (int, error) {
 }
 
 // ProbeCA reports whether the store accepts floating content-addressed derivations:
-// it registers a tiny one. The daemon decides, whatever the client's configuration says.
-func ProbeCA(ctx context.Context, s store.Store, system string) (bool, error) {
+// it registers a tiny one. The daemon decides, whatever the client's configuration
+// says. Builds use one probe (nonce ""), valid after the first success; a nonce
+// makes a new one, for an answer that no earlier probe decides.
+func ProbeCA(ctx context.Context, s store.Store, system, nonce string) (bool, error) {
+	name := "cargo-nix-unit-ca-probe"
+	if nonce != "" {
+		name += "-" + nonce
+	}
 	d := &nixdrv.Derivation{
 		Outputs:          map[string]*nixdrv.Output{"out": {HashAlgorithm: "r:sha256"}},
 		InputDerivations: map[string][]string{},
@@ -87,7 +93,7 @@ func ProbeCA(ctx context.Context, s store.Store, system string) (bool, error) {
 		Platform:         system,
 		Builder:          "/bin/sh",
 		Arguments:        []string{"-c", "echo > $out"},
-		Env:              map[string]string{"name": "cargo-nix-unit-ca-probe", "out": aterm.Placeholder("out"), "system": system, "builder": "/bin/sh"},
+		Env:              map[string]string{"name": name, "out": aterm.Placeholder("out"), "system": system, "builder": "/bin/sh"},
 	}
 	path, err := aterm.DrvPath(d)
 	if err != nil {

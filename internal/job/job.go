@@ -75,6 +75,8 @@ type DepMetadata struct {
 type Rename struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+	// Optional skips a missing From (a unit's diagnostics exist only if it warned).
+	Optional bool `json:"optional,omitempty"`
 }
 
 // Run-output layout, shared by the builder that writes it and the planner that reads it.
@@ -84,6 +86,17 @@ func OutDir(run string) string { return run + "/out" }
 
 // DirectivesFile holds the parsed directives inside a run output.
 func DirectivesFile(run string) string { return run + "/directives.json" }
+
+// DiagnosticsFile holds what rustc said about a unit that compiled with
+// warnings, so they can be shown again when the unit is cached (Cargo replays them).
+func DiagnosticsFile(out string) string { return out + "/nix-unit/diagnostics.json" }
+
+// Diagnostics is the content of DiagnosticsFile.
+type Diagnostics struct {
+	Warnings int `json:"warnings"`
+	// Rendered is rustc's rendering of every diagnostic, with ANSI colours, in order.
+	Rendered string `json:"rendered"`
+}
 
 // Encode returns the job as JSON for the derivation environment.
 func (j *Job) Encode() (string, error) {

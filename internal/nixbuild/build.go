@@ -3,6 +3,7 @@ package nixbuild
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os/exec"
@@ -80,4 +81,35 @@ func Run(ctx context.Context, o Options, t *Tracker) (*Result, error) {
 		return nil, fmt.Errorf("nix build failed (%v): %s", err, strings.Join(msgs, "\n"))
 	}
 	return &Result{OutPaths: strings.Fields(stdout.String())}, nil
+}
+
+// OutPaths asks Nix for the "out" path of each derivation, building nothing new
+// when they are valid already (content-addressed outputs are known only to Nix).
+func OutPaths(ctx context.Context, nix string, drvs []string) (map[string]string, error) {
+	if nix == "" {
+		nix = "nix"
+	}
+	args := []string{"--extra-experimental-features", "nix-command ca-derivations", "build", "--no-link", "--json"}
+	for _, d := range drvs {
+		args = append(args, d+"^out")
+	}
+	var stderr strings.Builder
+	cmd := exec.CommandContext(ctx, nix, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("asking nix for output paths: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var res []struct {
+		DrvPath string            `json:"drvPath"`
+		Outputs map[string]string `json:"outputs"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return nil, fmt.Errorf("reading nix build --json: %w", err)
+	}
+	paths := map[string]string{}
+	for _, r := range res {
+		paths[r.DrvPath] = r.Outputs["out"]
+	}
+	return paths, nil
 }

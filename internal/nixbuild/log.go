@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Activity and result types of Nix's internal-json log (libutil/logging.hh).
 const (
+	actBuilds       = 104
 	actBuild        = 105
 	actBuildWaiting = 111
 	resBuildLogLine = 101
+	resProgress     = 105
 )
 
 // Event is one line of `--log-format internal-json` (after the "@nix " prefix).
@@ -51,18 +54,28 @@ func (e Event) field(i int) string {
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
-	Built   []string    // drv paths whose builds started, in order
-	waiting [][2]string // CA derivation → the resolved derivation it waits for
-	Errors  []string    // error messages from Nix
-	builds  map[uint64]string
-	Logs    map[string][]string // drv path → its build log lines
-	OnStart func(drvPath string)
-	OnLog   func(drvPath, line string)
+	Built    []string    // drv paths whose builds started, in order
+	waiting  [][2]string // CA derivation → the resolved derivation it waits for
+	Errors   []string    // error messages from Nix
+	builds   map[uint64]string
+	started  map[string]time.Time
+	Running  []string                 // drv paths building now, in start order
+	Duration map[string]time.Duration // drv path → how long its build took
+	Logs     map[string][]string      // drv path → its build log lines
+	// Progress is Nix's count of derivation builds: done, expected, running, failed.
+	Progress   [4]int
+	progressID uint64
+	OnStart    func(drvPath string)
+	OnStop     func(drvPath string)
+	OnLog      func(drvPath, line string)
+	OnProgress func()
+	now        func() time.Time
 }
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
-	return &Tracker{builds: map[uint64]string{}, Logs: map[string][]string{}}
+	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{},
+		Duration: map[string]time.Duration{}, Logs: map[string][]string{}, now: time.Now}
 }
 
 // Handle records one event.
@@ -70,24 +83,50 @@ func (t *Tracker) Handle(e Event) {
 	switch e.Action {
 	case "start":
 		switch e.Type {
+		case actBuilds:
+			t.progressID = e.ID
 		case actBuild:
 			drv := e.field(0)
 			t.builds[e.ID] = drv
 			t.Built = append(t.Built, drv)
+			t.Running = append(t.Running, drv)
+			t.started[drv] = t.now()
 			if t.OnStart != nil {
 				t.OnStart(drv)
 			}
 		case actBuildWaiting:
 			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
 		}
+	case "stop":
+		if drv, ok := t.builds[e.ID]; ok {
+			delete(t.builds, e.ID)
+			t.Duration[drv] = t.now().Sub(t.started[drv])
+			for k, r := range t.Running {
+				if r == drv {
+					t.Running = append(t.Running[:k:k], t.Running[k+1:]...)
+					break
+				}
+			}
+			if t.OnStop != nil {
+				t.OnStop(drv)
+			}
+		}
 	case "result":
-		if e.Type == resBuildLogLine {
+		switch {
+		case e.Type == resBuildLogLine:
 			if drv, ok := t.builds[e.ID]; ok {
 				line := e.field(0)
 				t.Logs[drv] = append(t.Logs[drv], line)
 				if t.OnLog != nil {
 					t.OnLog(drv, line)
 				}
+			}
+		case e.Type == resProgress && e.ID == t.progressID && len(e.Fields) >= 4:
+			for k := range t.Progress {
+				json.Unmarshal(e.Fields[k], &t.Progress[k])
+			}
+			if t.OnProgress != nil {
+				t.OnProgress()
 			}
 		}
 	case "msg":

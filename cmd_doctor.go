@@ -1,0 +1,31 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/doctor"
+)
+
+var doctorCommand = &cli.Command{
+	Name:  "doctor",
+	Usage: "check Nix, the store, content-addressed derivations, the sandbox and the Rust toolchain",
+	Description: `Each check prints ok, note or FAIL, and the fix for any problem. Exits 1 on a failure.
+
+Example:
+   cargo nix-unit doctor`,
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		&cli.StringFlag{Name: "cargo", Value: "cargo", Usage: "the cargo `PROGRAM`"},
+	},
+	Action: func(c *cli.Context) error {
+		fs := doctor.Run(c.Context, doctor.Options{Nix: c.String("nix"), Rustc: c.String("rustc"), Cargo: c.String("cargo"), System: nixSystem()})
+		doctor.Print(c.App.Writer, fs)
+		if doctor.Failed(fs) {
+			return errors.New("doctor found problems; see the fixes above")
+		}
+		return nil
+	},
+}

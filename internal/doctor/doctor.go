@@ -1,0 +1,180 @@
+// Package doctor checks what cargo-nix-unit needs from Nix and Rust, and says how
+// to fix each problem it finds.
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+)
+
+// Levels of a finding.
+const (
+	OK   = "ok"
+	Note = "note"
+	Fail = "FAIL"
+)
+
+// Finding is the result of one check.
+type Finding struct {
+	Level  string
+	Check  string // what was checked: "nix", "store", "ca-derivations", ...
+	Detail string
+	Fix    string // how to fix it; empty when nothing needs doing
+}
+
+// Options say which programs to check.
+type Options struct {
+	Nix, Rustc, Cargo string
+	System            string // Nix system, for the CA probe
+}
+
+// Run performs every check. Later checks that need Nix are skipped when Nix is
+// missing or too old.
+func Run(ctx context.Context, o Options) []Finding {
+	var fs []Finding
+	nixOK := true
+	st, err := store.NewCLI(ctx, o.Nix)
+	switch {
+	case err != nil && st == nil && !strings.Contains(err.Error(), "found Nix"):
+		fs = append(fs, Finding{Fail, "nix", err.Error(),
+			"install Nix 2.18 or newer (on Debian: scripts/install-nix.sh from this repository), or pass --nix PROGRAM"})
+		nixOK = false
+	case err != nil:
+		fs = append(fs, Finding{Fail, "nix", err.Error(),
+			"upgrade Nix to 2.18 or newer (scripts/install-nix.sh installs 2.26.3 into a private prefix)"})
+		nixOK = false
+	default:
+		fs = append(fs, Finding{OK, "nix", "Nix " + st.Version.String(), ""})
+	}
+	if nixOK {
+		fs = append(fs, storeInfo(ctx, o.Nix)...)
+		fs = append(fs, probeCA(ctx, st, o.System))
+	}
+	tc, err := toolchain.Detect(ctx, o.Rustc, nil)
+	if err != nil {
+		fs = append(fs, Finding{Fail, "rustc", err.Error(), "install a Rust toolchain (rustup, or Debian's rustc and cargo) or pass --rustc PROGRAM"})
+	} else {
+		fs = append(fs, Finding{OK, "rustc", firstLine(tc.Version) + " (sysroot " + tc.Sysroot + ")", ""})
+		if nixOK {
+			fs = append(fs, sandbox(ctx, o.Nix, tc))
+		}
+	}
+	fs = append(fs, cargo(ctx, o.Cargo))
+	return fs
+}
+
+func nixArgs(nix string, args ...string) []string {
+	if nix == "" {
+		nix = "nix"
+	}
+	return append(append([]string{nix}, store.Features...), args...)
+}
+
+// storeInfo reports how the store is reached and whether this user is trusted.
+func storeInfo(ctx context.Context, nix string) []Finding {
+	// Nix 2.26 prints the store's description on stderr.
+	var stderr strings.Builder
+	out, err := run.Output(ctx, run.Cmd{Args: nixArgs(nix, "store", "info"), Stderr: &stderr})
+	out = append(out, stderr.String()...)
+	if err != nil {
+		return []Finding{{Fail, "store", "the Nix store is not reachable: " + err.Error(),
+			"start the Nix daemon (systemctl start nix-daemon), or check NIX_REMOTE and permissions on /nix/var/nix/daemon-socket"}}
+	}
+	info := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			info[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	detail := "store " + info["Store URL"]
+	if info["Trusted"] == "0" {
+		return []Finding{{Note, "store", detail + ", this user is not trusted: cargo-nix-unit cannot pass extra-sandbox-paths itself",
+			"add your user to `trusted-users` in /etc/nix/nix.conf, or set `extra-sandbox-paths` there (see the sandbox check)"}}
+	}
+	if info["Trusted"] == "1" {
+		detail += ", trusted"
+	}
+	return []Finding{{OK, "store", detail, ""}}
+}
+
+// probeCA registers a tiny content-addressed derivation: the daemon decides.
+func probeCA(ctx context.Context, st *store.CLI, system string) Finding {
+	ok, err := engine.ProbeCA(ctx, st, system, strconv.FormatInt(time.Now().UnixNano(), 36))
+	switch {
+	case err != nil:
+		return Finding{Fail, "ca-derivations", "registering a test derivation failed: " + err.Error(), "check that this user may write to the store"}
+	case !ok:
+		return Finding{Fail, "ca-derivations", "the Nix daemon rejects content-addressed derivations, so units are input-addressed: no early cutoff",
+			"add `experimental-features = nix-command ca-derivations` to /etc/nix/nix.conf and restart nix-daemon; or build with --content-addressed=off"}
+	}
+	return Finding{OK, "ca-derivations", "the store accepts content-addressed derivations", ""}
+}
+
+// sandbox explains what a host toolchain needs under the Nix sandbox.
+func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain) Finding {
+	out, err := run.Output(ctx, run.Cmd{Args: nixArgs(nix, "config", "show", "sandbox")})
+	mode := strings.TrimSpace(string(out))
+	if err != nil {
+		return Finding{Note, "sandbox", "cannot read Nix's sandbox setting: " + err.Error(), ""}
+	}
+	if tc.InStore {
+		return Finding{OK, "sandbox", "sandbox = " + mode + "; the toolchain is in the Nix store, builds are pure", ""}
+	}
+	if mode == "false" {
+		return Finding{OK, "sandbox", "sandbox = false; rustc and the linker are used from the host", ""}
+	}
+	return Finding{Note, "sandbox",
+		fmt.Sprintf("sandbox = %s and rustc lives outside the Nix store (%s): every build needs these host paths in the sandbox: %s",
+			mode, tc.Sysroot, strings.Join(tc.SandboxPaths, " ")),
+		"cargo-nix-unit passes them as extra-sandbox-paths, which only a trusted user may; otherwise add `extra-sandbox-paths = " +
+			strings.Join(tc.SandboxPaths, " ") + "` to /etc/nix/nix.conf, or use a toolchain from the Nix store"}
+}
+
+func cargo(ctx context.Context, prog string) Finding {
+	if prog == "" {
+		prog = "cargo"
+	}
+	if _, err := exec.LookPath(prog); err != nil {
+		return Finding{Fail, "cargo", "cargo not found: " + err.Error(), "install cargo (rustup, or Debian's cargo package)"}
+	}
+	out, err := run.Output(ctx, run.Cmd{Args: []string{prog, "-V"}})
+	if err != nil {
+		return Finding{Fail, "cargo", err.Error(), "check that `cargo -V` works"}
+	}
+	return Finding{OK, "cargo", strings.TrimSpace(string(out)) + " (the unit graph is read with RUSTC_BOOTSTRAP=1 for that one query)", ""}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// Print writes the findings, the fix under each problem.
+func Print(w io.Writer, fs []Finding) {
+	for _, f := range fs {
+		fmt.Fprintf(w, "%-5s %-15s %s\n", f.Level, f.Check, f.Detail)
+		if f.Fix != "" {
+			fmt.Fprintf(w, "%-5s %-15s fix: %s\n", "", "", f.Fix)
+		}
+	}
+}
+
+// Failed reports whether any finding is a failure.
+func Failed(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Level == Fail {
+			return true
+		}
+	}
+	return false
+}

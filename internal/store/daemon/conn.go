@@ -65,15 +65,20 @@ func (e *Error) Error() string {
 
 // newConn shakes hands over rw (nix: WorkerProto::BasicClientConnection::handshake
 // and postHandshake, RemoteStore::initConnection).
-func newConn(rw io.ReadWriter, closer io.Closer, diag func() string) (*Conn, error) {
+func newConn(ctx context.Context, rw io.ReadWriter, closer io.Closer, diag func() string) (*Conn, error) {
 	c := &Conn{
 		w:      protoWriter{w: bufio.NewWriterSize(rw, 64<<10)},
 		r:      protoReader{r: bufio.NewReaderSize(rw, 64<<10)},
 		closer: closer,
 		diag:   diag,
 	}
+	stop := context.AfterFunc(ctx, func() { closer.Close() })
+	defer stop()
 	if err := c.handshake(); err != nil {
 		closer.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 	return c, nil
@@ -241,14 +246,9 @@ func (c *Conn) skipFields() {
 	}
 }
 
-// readError reads a daemon error (nix: libutil/serialise.cc readError).
+// readError reads a daemon error, protocol ≥ 1.26 (nix: libutil/serialise.cc readError).
 func (c *Conn) readError() *Error {
 	r := &c.r
-	if c.Minor < 26 {
-		msg := r.str()
-		r.u64() // exit status
-		return &Error{Msg: stripANSI(msg)}
-	}
 	r.str() // "Error"
 	r.u64() // verbosity
 	r.str() // name, unused

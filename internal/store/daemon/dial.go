@@ -77,7 +77,7 @@ func dialSocket(ctx context.Context, path string) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the Nix daemon: %w", err)
 	}
-	c, err := newConn(nc, nc, nil)
+	c, err := newConn(ctx, nc, nc, nil)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the Nix daemon at %s: %w", path, err)
 	}
@@ -112,7 +112,13 @@ func Spawn(ctx context.Context, nix string, flags []string) (*Conn, error) {
 		return nil, fmt.Errorf("starting %s: %w", strings.Join(args, " "), err)
 	}
 	p := &process{cmd: cmd, stdin: stdin, stdout: stdout}
-	c, err := newConn(p, p, stderr.String)
+	// Once the connection fails, the daemon's stderr says why; waiting for it to
+	// exit makes sure all of it has arrived.
+	diag := func() string {
+		p.Close()
+		return stderr.String()
+	}
+	c, err := newConn(ctx, p, p, diag)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", strings.Join(args, " "), err)
 	}

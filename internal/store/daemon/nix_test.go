@@ -199,6 +199,11 @@ func TestValidPathsAgreesWithNixStore(t *testing.T) {
 	if !valid[p] {
 		t.Errorf("%s was just added but is not valid", p)
 	}
+	for _, q := range paths {
+		if one, err := s.Conn.IsValidPath(ctx, q); err != nil || one != valid[q] {
+			t.Errorf("IsValidPath(%s) = %v, %v; QueryValidPaths says %v", q, one, err, valid[q])
+		}
+	}
 }
 
 // TestBadDerivation: the daemon refuses a derivation whose output path is wrong,
@@ -314,4 +319,34 @@ func chain(t testing.TB, nonce string, n int) []*nixdrv.Derivation {
 		deps = []string{drvPath(t, d)}
 	}
 	return out
+}
+
+// TestIndirectRoot: a symlink registered as an indirect root keeps its target
+// alive after the connection closes, until the link goes.
+func TestIndirectRoot(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	n := nonce(t)
+	d := floating("indirect-"+n, n, nil, nil)
+	p := drvPath(t, d)
+	if err := s.AddDerivation(ctx, d, p); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "root")
+	if err := os.Symlink(p, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Conn.AddIndirectRoot(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := nixCmd(t, nil, "nix-store", "--delete", p); err == nil || !strings.Contains(out, "still alive") {
+		t.Errorf("deleting %s while its indirect root exists: %v %s", p, err, out)
+	}
+	os.Remove(link)
+	if out, err := nixCmd(t, nil, "nix-store", "--delete", p); err != nil {
+		t.Errorf("deleting %s after removing its root: %v %s", p, err, out)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,15 @@ func TestRequiredSocketMissing(t *testing.T) {
 	if c, err := Dial(context.Background(), a, "nix", nil); err == nil {
 		c.Close()
 		t.Fatal("connected to a socket that does not exist")
+	}
+}
+
+// TestSpawnFailure: a daemon that cannot start is reported with its own words.
+func TestSpawnFailure(t *testing.T) {
+	requireNix(t)
+	_, err := Spawn(context.Background(), "nix", []string{"--no-such-flag"})
+	t.Log(err)
+	if err == nil || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Fatalf("got %v, want nix's complaint about --no-such-flag", err)
 	}
 }

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
 )
 
 var buildCommand = &cli.Command{
@@ -43,6 +46,7 @@ func nixFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "keep-going", Usage: "build everything that does not depend on a failure"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
 	}
 }
 
@@ -83,6 +87,11 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 	default:
 		return nil, fmt.Errorf("--content-addressed=%s: want auto, on or off", cfg.CAMode)
 	}
+	switch m := c.String("store-client"); m {
+	case "auto", "daemon", "cli":
+	default:
+		return nil, fmt.Errorf("--store-client=%s: want auto, daemon or cli", m)
+	}
 	switch c.String("message-format") {
 	case "human", "json":
 	default:
@@ -97,10 +106,13 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 func runBuild(c *cli.Context, cfg *engine.Config) error {
 	ctx := c.Context
 	start := time.Now()
-	st, err := store.NewCLI(ctx, cfg.Nix)
+	// The store stays open until the build is over: its connection roots what
+	// Register added and found.
+	st, closeStore, err := openStore(ctx, c.String("store-client"), cfg)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	switch cfg.CAMode {
 	case "on":
 		cfg.CA = true
@@ -161,6 +173,27 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		fmt.Fprintln(cfg.Stdout, r.Out)
 	}
 	return nil
+}
+
+// openStore connects to the store as --store-client says; auto falls back to
+// the nix CLI, with a notice, when the daemon protocol is not available.
+func openStore(ctx context.Context, mode string, cfg *engine.Config) (store.Store, func() error, error) {
+	if mode != "cli" {
+		d, err := daemon.Open(ctx, cfg.Nix, store.Features, cfg.Stderr)
+		if err == nil {
+			return d, d.Close, nil
+		}
+		if mode == "daemon" {
+			return nil, nil, err
+		}
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", first)
+	}
+	st, err := store.NewCLI(ctx, cfg.Nix)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() error { return nil }, nil
 }
 
 // nixSystem is Nix's name for this machine: x86_64-linux, aarch64-darwin, ...

@@ -1,0 +1,85 @@
+package daemon
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+)
+
+// TestSocket talks to a `nix daemon` listening on a socket of its own, as a
+// multi-user installation runs it.
+func TestSocket(t *testing.T) {
+	requireNix(t)
+	socket := filepath.Join(t.TempDir(), "socket")
+	cmd := exec.Command("nix", append(slices.Clone(store.Features), "daemon")...)
+	cmd.Env = append(os.Environ(), "NIX_DAEMON_SOCKET_PATH="+socket)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	// Wait for the socket, or for the daemon to give up.
+	for {
+		if _, err := os.Stat(socket); err == nil {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("nix daemon exited before listening: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	ctx := context.Background()
+	c, err := Dial(ctx, ResolveAddress(func(k string) string {
+		return map[string]string{"NIX_REMOTE": "unix://" + socket}[k]
+	}), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.DaemonVersion == "" || c.Minor < minMinor {
+		t.Errorf("handshake: version %q, protocol 1.%d", c.DaemonVersion, c.Minor)
+	}
+	s := &Store{Conn: c}
+	n := nonce(t)
+	d := floating("socket-"+n, n, nil, nil)
+	if err := s.AddDerivation(ctx, d, drvPath(t, d)); err != nil {
+		t.Fatal(err)
+	}
+	valid, err := s.ValidPaths(ctx, []string{drvPath(t, d)})
+	if err != nil || !valid[drvPath(t, d)] {
+		t.Fatalf("%s not valid after adding over the socket: %v", drvPath(t, d), err)
+	}
+}
+
+// TestRequiredSocketMissing: NIX_REMOTE=daemon with no daemon is an error, not
+// a spawned daemon.
+func TestRequiredSocketMissing(t *testing.T) {
+	a := Address{Socket: filepath.Join(t.TempDir(), "none"), Required: true}
+	if c, err := Dial(context.Background(), a, "nix", nil); err == nil {
+		c.Close()
+		t.Fatal("connected to a socket that does not exist")
+	}
+}
+
+// TestSpawnFailure: a daemon that cannot start is reported with its own words.
+func TestSpawnFailure(t *testing.T) {
+	requireNix(t)
+	_, err := Spawn(context.Background(), "nix", []string{"--no-such-flag"})
+	t.Log(err)
+	if err == nil || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Fatalf("got %v, want nix's complaint about --no-such-flag", err)
+	}
+}

@@ -6,11 +6,12 @@ import "github.com/urfave/cli/v2"
 var version = "dev"
 
 func newApp() *cli.App {
+	cli.VersionPrinter = printVersion
 	return &cli.App{
 		Name:     "cargo-nix-unit",
 		HelpName: "cargo nix-unit",
 		Usage:    "build Cargo workspaces with Nix, one derivation per Cargo unit",
-		Version:  version,
+		Version:  toolVersion(),
 		Commands: []*cli.Command{buildCommand, graphCommand},
 	}
 }

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 		env      []string
 		flags    []string
 	}{
-		{"./cmd/cargo-nix-unit-builder", "cargo-nix-unit-builder", []string{"CGO_ENABLED=0"}, []string{"-trimpath", "-ldflags=-buildid="}},
+		{"./cmd/cargo-nix-unit-builder", "cargo-nix-unit-builder", []string{"CGO_ENABLED=0"}, []string{"-trimpath", "-buildvcs=false", "-ldflags=-buildid="}},
 		{".", "cargo-nix-unit", nil, nil},
 	} {
 		args := append([]string{"build", "-o", filepath.Join(dir, b.out)}, b.flags...)

@@ -8,6 +8,8 @@ bash scripts/install-crates.sh
 bash scripts/install-tools.sh
 mkdir -p bin
 # The builder runs inside every derivation: built static and reproducibly, so its
-# bytes (and every derivation) change only when its own code does.
-CGO_ENABLED=0 go build -trimpath -ldflags=-buildid= -o bin/cargo-nix-unit-builder ./cmd/cargo-nix-unit-builder
-go build -o bin/cargo-nix-unit .
+# bytes (and every derivation) change only when its own code does: no paths, no
+# build id, no commit stamp. Same flags as the flake and the documented go install.
+CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags=-buildid= -o bin/cargo-nix-unit-builder ./cmd/cargo-nix-unit-builder
+version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
+go build -ldflags="-X main.version=$version" -o bin/cargo-nix-unit .

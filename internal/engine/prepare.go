@@ -2,17 +2,11 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/nix-community/go-nix/pkg/nar"
-
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
@@ -211,40 +205,4 @@ func rootName(g *unitgraph.Graph) string {
 		}
 	}
 	return plan.SanitizeName(filepath.Base(g.Workspace.WorkspaceRoot))
-}
-
-// findBuilder locates the builder executable: explicit path, $CARGO_NIX_UNIT_BUILDER,
-// or next to this program.
-func findBuilder(explicit string) (*source.Tree, error) {
-	path := explicit
-	if path == "" {
-		path = os.Getenv("CARGO_NIX_UNIT_BUILDER")
-	}
-	if path == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return nil, err
-		}
-		if real, err := filepath.EvalSymlinks(self); err == nil {
-			self = real
-		}
-		path = filepath.Join(filepath.Dir(self), BuilderName)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("the builder %s is missing: install it next to cargo-nix-unit (go install <module>/cmd/...) or set CARGO_NIX_UNIT_BUILDER", path)
-		}
-		return nil, err
-	}
-	if fi.Mode()&0o111 == 0 {
-		return nil, fmt.Errorf("the builder %s is not executable", path)
-	}
-	h := sha256.New()
-	if err := nar.DumpPath(h, path); err != nil {
-		return nil, fmt.Errorf("hashing the builder %s: %w", path, err)
-	}
-	var sum [32]byte
-	copy(sum[:], h.Sum(nil))
-	return &source.Tree{Dir: path, Name: BuilderName, Path: aterm.StorePathForSource(sum, BuilderName)}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"

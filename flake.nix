@@ -21,7 +21,7 @@
           src = self;
           # NAR hash of `go mod vendor`'s output; e2e/packaging_test.go checks it
           # and prints the right value when go.mod changes.
-          vendorHash = "sha256-S1XiWnKLKpLnSNpigMzK1coq7a6zVvS2ZXGRiAUFY4E=";
+          vendorHash = "sha256-1N7yBF20Ghr8wFZgbN4DuRP0erzdhuZ0bDVf8amMhEw=";
           subPackages = [ "." "cmd/cargo-nix-unit-builder" ];
           env.CGO_ENABLED = 0;
           ldflags = [ "-X main.version=${version}" ];

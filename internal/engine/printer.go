@@ -140,3 +140,14 @@ func (p *Printer) clearBar() {
 func (p *Printer) Warning(text string) {
 	p.Line(p.warn.Render("warning") + ": " + text)
 }
+
+// Diagnostics prints rustc's rendered text, without colours unless they are on.
+func (p *Printer) Diagnostics(text string) {
+	if p.Quiet || text == "" {
+		return
+	}
+	if !p.Color {
+		text = stripANSI(text)
+	}
+	p.Write([]byte(text))
+}

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+)
+
+// NoopInputs lists what decides this plan, for the no-op fingerprint: the path
+// packages' directories, every manifest, the lock file, Cargo's and rustup's
+// configuration from dir upwards and in their homes, and the programs used.
+func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
+	var in noop.Inputs
+	dirs, files := map[string]bool{}, map[string]bool{}
+	for _, u := range p.Graph.Units {
+		files[u.Package.ManifestPath] = true
+		if u.Package.IsPath() {
+			dirs[u.Package.Dir()] = true
+		}
+	}
+	root := p.Graph.Workspace.WorkspaceRoot
+	files[filepath.Join(root, "Cargo.toml")] = true
+	files[filepath.Join(root, "Cargo.lock")] = true
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, f := range []string{".cargo/config", ".cargo/config.toml", "rust-toolchain", "rust-toolchain.toml"} {
+			files[filepath.Join(d, f)] = true
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		cargoHome := os.Getenv("CARGO_HOME")
+		if cargoHome == "" {
+			cargoHome = filepath.Join(home, ".cargo")
+		}
+		rustupHome := os.Getenv("RUSTUP_HOME")
+		if rustupHome == "" {
+			rustupHome = filepath.Join(home, ".rustup")
+		}
+		files[filepath.Join(cargoHome, "config")] = true
+		files[filepath.Join(cargoHome, "config.toml")] = true
+		files[filepath.Join(rustupHome, "settings.toml")] = true
+	}
+	for _, prog := range []string{"cargo", "rustc", orDefault(cfg.Nix, "nix"), orDefault(cfg.Rustc, "rustc")} {
+		if path, err := exec.LookPath(prog); err == nil {
+			files[path] = true
+		}
+	}
+	if self, err := os.Executable(); err == nil {
+		files[self] = true
+	}
+	files[p.Toolchain.Rustc] = true
+	files[p.Builder.Dir] = true
+	for d := range dirs {
+		in.Dirs = append(in.Dirs, d)
+	}
+	for f := range files {
+		in.Files = append(in.Files, f)
+	}
+	sort.Strings(in.Dirs)
+	sort.Strings(in.Files)
+	return in
+}
+
+// NoopResult is what a later no-op run shows again.
+func (p *Plan) NoopResult(r *Report, outLink string) noop.Result {
+	res := noop.Result{Out: r.Out, Profile: r.Profile, Traits: r.ProfileTraits}
+	if outLink != "" {
+		if abs, err := filepath.Abs(outLink); err == nil {
+			res.OutLink = abs
+		}
+	}
+	for _, i := range p.Order {
+		res.Units = append(res.Units, p.Graph.Units[i].String())
+	}
+	var w bytes.Buffer
+	if p.PrintWarnings(&w, r.Out, true) == nil {
+		res.Warnings = w.String()
+	}
+	return res
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

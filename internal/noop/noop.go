@@ -1,0 +1,188 @@
+// Package noop makes an unchanged workspace's build nearly free: after a build
+// it records a fingerprint of everything that decides the plan (the command line,
+// Cargo's and Nix's settings in the environment, every file of the path packages,
+// the manifests, lock and config files, the programs involved) and the result.
+// When the fingerprint of the next run is the same and the result is still in the
+// store, the build is done without asking Cargo or Nix anything.
+package noop
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Stamp is what a successful build leaves behind for the next run.
+type Stamp struct {
+	Key string `json:"key"` // the fingerprint of Inputs, Args and the environment
+	// Inputs are the directories (walked) and files the fingerprint covers.
+	Inputs Inputs `json:"inputs"`
+	Result Result `json:"result"`
+}
+
+// Inputs name what the fingerprint reads. Missing files count too: creating one
+// (a .cargo/config.toml, a rust-toolchain.toml) changes the fingerprint.
+type Inputs struct {
+	Dirs  []string `json:"dirs"`  // path packages: every file below, except target/ and .git/
+	Files []string `json:"files"` // manifests, Cargo.lock, config files, programs
+}
+
+// Result is what the build printed and produced, to show again.
+type Result struct {
+	Out      string   `json:"out"`     // the result's store path
+	OutLink  string   `json:"outLink"` // absolute path of the GC root, "" with --no-link
+	Units    []string `json:"units"`   // unit names, dependencies first
+	Profile  string   `json:"profile"`
+	Traits   string   `json:"traits"`
+	Warnings string   `json:"warnings"` // path packages' diagnostics as printed, with colours
+}
+
+// envPrefixes select the environment that can change what Cargo plans or how
+// Nix builds. Other variables (HOME, tokens, ...) are neither read nor stored.
+var envPrefixes = []string{"CARGO", "RUSTC", "RUSTDOC", "RUSTFLAGS", "RUSTUP_", "NIX_", "__CARGO"}
+
+// Fingerprint hashes the arguments, the selected environment and the state of
+// every input. It reads metadata only (size, mtime, inode, mode): no file
+// content. newest is the latest modification time it saw: a file changed while
+// the build read it may have kept its old content in the build, so a stamp is
+// saved only when newest precedes the build's start.
+func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Time, err error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "args\x00%q\n", args)
+	var env []string
+	for _, kv := range environ {
+		for _, p := range envPrefixes {
+			if strings.HasPrefix(kv, p) {
+				env = append(env, kv)
+				break
+			}
+		}
+	}
+	sort.Strings(env)
+	fmt.Fprintf(h, "env\x00%q\n", env)
+	note := func(p string) {
+		line, mtime := statLine(p)
+		fmt.Fprintf(h, "%s\x00%s\n", p, line)
+		if mtime.After(newest) {
+			newest = mtime
+		}
+	}
+	for _, f := range in.Files {
+		note(f)
+	}
+	for _, d := range in.Dirs {
+		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.IsDir() {
+				if p != d && (e.Name() == "target" || e.Name() == ".git") {
+					return filepath.SkipDir
+				}
+				// The walk itself sees entries come and go; a directory's own
+				// mtime also moves when the build creates its result link.
+				return nil
+			}
+			if e.Type()&fs.ModeSymlink != 0 {
+				if t, err := os.Readlink(p); err == nil && strings.HasPrefix(t, "/nix/store/") {
+					return nil // a result link: written by the build itself
+				}
+			}
+			note(p)
+			return nil
+		})
+		if err != nil {
+			return "", time.Time{}, fmt.Errorf("fingerprinting %s: %w", d, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), newest, nil
+}
+
+// statLine is a file's identity: changed by any write, rename or replacement.
+func statLine(p string) (string, time.Time) {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return "missing", time.Time{}
+	}
+	return fmt.Sprintf("%d %d %o %s", fi.Size(), fi.ModTime().UnixNano(), fi.Mode(), inode(fi)), fi.ModTime()
+}
+
+// Path is where the stamp of a command run in dir lives: the user's cache, so
+// nothing is written into the workspace before Cargo tells where its target is.
+func Path(dir string, args []string) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%q", dir, args)))
+	return filepath.Join(cache, "cargo-nix-unit", "noop", hex.EncodeToString(sum[:12])+".json"), nil
+}
+
+// Load reads the stamp at path; a missing or unreadable one is no stamp.
+func Load(path string) *Stamp {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var s Stamp
+	if json.Unmarshal(b, &s) != nil {
+		return nil
+	}
+	return &s
+}
+
+// Fresh reports whether the stamp still describes the workspace: same
+// fingerprint, and the result still in the store (and still where the link points).
+func (s *Stamp) Fresh(args, environ []string) bool {
+	if s == nil || s.Key == "" || s.Result.Out == "" {
+		return false
+	}
+	if _, err := os.Lstat(s.Result.Out); err != nil {
+		return false
+	}
+	if s.Result.OutLink != "" {
+		if t, err := os.Readlink(s.Result.OutLink); err != nil || t != s.Result.Out {
+			return false
+		}
+	}
+	key, _, err := Fingerprint(args, environ, s.Inputs)
+	return err == nil && key == s.Key
+}
+
+// Save writes the stamp atomically (temp file and rename), so a concurrent run
+// reads either the old stamp or the new one.
+func (s *Stamp) Save(path string) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".stamp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// Remove forgets the stamp at path (a failed or changed build).
+func Remove(path string) { os.Remove(path) }

@@ -12,7 +12,6 @@ import (
 	"testing"
 )
 
-
 // requireTool skips when tool is missing, except in CI, where it fails.
 func requireTool(t *testing.T, tool string) {
 	t.Helper()

@@ -61,6 +61,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "auto|plain: a live progress bar on a terminal, or one line per unit"},
 		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json: json prints Cargo's compiler-artifact and build-finished messages on stdout"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON report of the build on stdout (result, every unit with status and time)"},
+		&cli.BoolFlag{Name: "timings", Usage: "print where the time went: Cargo's unit graph, planning, registration, nix build"},
 		&cli.BoolFlag{Name: "recheck", Usage: "ask Cargo and Nix even when nothing changed since the last build"},
 	}
 }
@@ -142,19 +143,26 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
+	regStart := time.Now()
 	added, err := p.Register(ctx, st)
 	if err != nil {
 		return err
 	}
+	regTime := time.Since(regStart)
 	if cfg.DryRun {
 		for _, d := range p.Drvs() {
 			fmt.Fprintln(cfg.Stdout, d.Path)
 		}
 		return nil
 	}
+	buildStart := time.Now()
 	r, err := p.Build(ctx, cfg, added, start)
 	if err != nil {
 		return err
+	}
+	if c.Bool("timings") {
+		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs",
+			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds()))
 	}
 	pr := cfg.Printer
 	if !pr.Quiet {

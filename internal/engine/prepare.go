@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
@@ -29,15 +30,20 @@ type Plan struct {
 	Root      *derivation.Drv   // collects the binaries
 	CA        bool
 
+	// Timings split the tool's time: Cargo's answers, then the tool's own planning.
+	Timings struct{ Cargo, Plan time.Duration }
+
 	planner *plan.Context
 }
 
 // Prepare asks Cargo for the graph and writes every derivation (in memory).
 func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
+	start := time.Now()
 	g, err := unitgraph.Load(ctx, cfg.Query)
 	if err != nil {
 		return nil, err
 	}
+	cargoDone := time.Now()
 	var targets []string
 	seen := map[string]bool{}
 	for _, u := range g.Units {
@@ -55,15 +61,17 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Graph: g, Toolchain: tc, Builder: builder, CA: cfg.CA}
+	p.Timings.Cargo = cargoDone.Sub(start)
 
 	srcs, buildSrcs := map[string]string{}, map[string]string{}
+	lister := new(source.Lister)
 	for _, u := range g.Units {
 		pkg := u.Package
 		if _, ok := srcs[pkg.ID]; ok {
 			continue
 		}
 		name := plan.SanitizeName(pkg.Name + "-" + pkg.Version + "-source")
-		t, err := source.Select(ctx, pkg.Dir(), name)
+		t, err := lister.Select(ctx, pkg.Dir(), name)
 		if err != nil {
 			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
 		}
@@ -104,6 +112,7 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	if p.Root, err = p.writeRoot(w); err != nil {
 		return nil, err
 	}
+	p.Timings.Plan = time.Since(cargoDone)
 	return p, nil
 }
 

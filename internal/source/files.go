@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nix-community/go-nix/pkg/nar"
 
@@ -29,7 +30,25 @@ type Tree struct {
 // would track (so ignored files, .git and target/ stay out), never .env files, and
 // nothing of packages nested below dir, which have their own sources.
 func Select(ctx context.Context, dir, name string) (*Tree, error) {
-	files, err := gitFiles(ctx, dir)
+	return new(Lister).Select(ctx, dir, name)
+}
+
+// Lister selects the sources of many packages, asking git once per repository
+// instead of once per package. It is safe for concurrent use.
+type Lister struct {
+	mu    sync.Mutex
+	repos map[string]*repoFiles // git top-level directory → its files
+}
+
+type repoFiles struct {
+	once  sync.Once
+	files []string // relative to the top level, slash-separated
+	err   error
+}
+
+// Select is the package-level Select, sharing git's answers.
+func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
+	files, err := l.gitFiles(ctx, dir)
 	if err != nil || len(files) == 0 {
 		// Not in a git work tree, or a directory git ignores as a whole.
 		files, err = walkFiles(dir)
@@ -78,9 +97,59 @@ func excluded(f string, nested map[string]bool) bool {
 	return false
 }
 
-// gitFiles asks git for tracked and untracked-but-not-ignored files below dir.
-func gitFiles(ctx context.Context, dir string) ([]string, error) {
-	out, err := run.Output(ctx, run.Cmd{Dir: dir, Args: []string{"git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."}})
+// gitFiles lists what git tracks or would track (untracked, not ignored) below
+// dir; nil when dir is not in a git work tree.
+func (l *Lister) gitFiles(ctx context.Context, dir string) ([]string, error) {
+	top := gitTop(dir)
+	if top == "" {
+		return nil, nil
+	}
+	l.mu.Lock()
+	if l.repos == nil {
+		l.repos = map[string]*repoFiles{}
+	}
+	r := l.repos[top]
+	if r == nil {
+		r = &repoFiles{}
+		l.repos[top] = r
+	}
+	l.mu.Unlock()
+	r.once.Do(func() { r.files, r.err = lsFiles(ctx, top) })
+	if r.err != nil {
+		return nil, r.err
+	}
+	rel, err := filepath.Rel(top, dir)
+	if err != nil {
+		return nil, err
+	}
+	prefix := filepath.ToSlash(rel) + "/"
+	if rel == "." {
+		prefix = ""
+	}
+	var files []string
+	for _, f := range r.files {
+		if strings.HasPrefix(f, prefix) {
+			files = append(files, f[len(prefix):])
+		}
+	}
+	return files, nil
+}
+
+// gitTop finds the work tree holding dir by looking for .git upwards, without
+// starting git: most registry packages are in none.
+func gitTop(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if d == filepath.Dir(d) {
+			return ""
+		}
+	}
+}
+
+func lsFiles(ctx context.Context, top string) ([]string, error) {
+	out, err := run.Output(ctx, run.Cmd{Dir: top, Args: []string{"git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"}})
 	if err != nil {
 		return nil, err
 	}

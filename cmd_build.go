@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"time"
@@ -81,13 +82,8 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
-	switch cfg.CAMode {
-	case "on":
-		cfg.CA = true
-	case "auto":
-		if cfg.CA, err = engine.ProbeCA(ctx, st, cfg.System); err != nil {
-			return err
-		}
+	if err := resolveCA(ctx, cfg, st); err != nil {
+		return err
 	}
 	p, err := engine.Prepare(ctx, cfg)
 	if err != nil {
@@ -108,10 +104,34 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		return err
 	}
 	r.PrintSummary(cfg.Stderr)
+	if err := recordBuild(p); err != nil {
+		fmt.Fprintf(cfg.Stderr, "warning: %v\n", err) // only `graph --why` needs it
+	}
 	if c.Bool("print-out-paths") || cfg.NoLink {
 		fmt.Fprintln(cfg.Stdout, r.Out)
 	} else {
 		fmt.Fprintf(cfg.Stderr, "%12s %s -> %s\n", "Result", cfg.OutLink, r.Out)
+	}
+	return nil
+}
+
+// resolveCA decides cfg.CA from cfg.CAMode; `auto` probes the store, which decides
+// whether it accepts floating content-addressed derivations. build and graph share
+// it, so graph shows the derivation paths build registers.
+func resolveCA(ctx context.Context, cfg *engine.Config, st store.Store) error {
+	switch cfg.CAMode {
+	case "on":
+		cfg.CA = true
+	case "off":
+		cfg.CA = false
+	case "auto":
+		ca, err := engine.ProbeCA(ctx, st, cfg.System)
+		if err != nil {
+			return err
+		}
+		cfg.CA = ca
+	default:
+		return fmt.Errorf("--content-addressed=%s: want auto, on or off", cfg.CAMode)
 	}
 	return nil
 }

@@ -66,6 +66,12 @@ func TestFlagsHashBlanksPaths(t *testing.T) {
 	if b == c {
 		t.Errorf("a new flag did not change the hash")
 	}
+	// Lists ordered by dependency path may reorder when a path changes.
+	e := flagsHash(`{"args":["-L","dependency=/nix/store/dep-1","-L","dependency=/nix/store/z"]}`, []string{"/nix/store/dep-1", "<dep x>"})
+	f := flagsHash(`{"args":["-L","dependency=/nix/store/z","-L","dependency=/nix/store/dep-2"]}`, []string{"/nix/store/dep-2", "<dep x>"})
+	if e != f {
+		t.Errorf("reordered dependency directories changed the flags hash")
+	}
 	// A path that starts with another is replaced whole.
 	d := flagsHash("/nix/store/ab /nix/store/a", []string{"/nix/store/a", "<1>", "/nix/store/ab", "<2>"})
 	if d != flagsHash("<2> <1>", nil) {

@@ -96,8 +96,49 @@ func flagsHash(s string, pairs []string) string {
 	for _, p := range ps {
 		s = strings.ReplaceAll(s, p.old, p.new)
 	}
-	sum := sha256.Sum256([]byte(s))
+	sum := sha256.Sum256([]byte(canonical(s)))
 	return fmt.Sprintf("sha256:%x", sum)
+}
+
+// canonical sorts every list of strings in the job JSON s: lists such as the
+// `-L dependency=` directories are ordered by dependency path, so a changed dependency
+// would otherwise reorder them and look like a flag change. The price: a mere
+// reordering of rustc arguments goes unnoticed.
+func canonical(s string) string {
+	job, rest, _ := strings.Cut(s, "\x00")
+	var v any
+	if err := json.Unmarshal([]byte(job), &v); err != nil {
+		return s
+	}
+	var walk func(any) any
+	walk = func(x any) any {
+		switch t := x.(type) {
+		case map[string]any:
+			for k, e := range t {
+				t[k] = walk(e)
+			}
+		case []any:
+			strs := make([]string, 0, len(t))
+			for i, e := range t {
+				t[i] = walk(e)
+				if str, ok := e.(string); ok {
+					strs = append(strs, str)
+				}
+			}
+			if len(strs) == len(t) {
+				sort.Strings(strs)
+				for i, str := range strs {
+					t[i] = str
+				}
+			}
+		}
+		return x
+	}
+	b, err := json.Marshal(walk(v))
+	if err != nil {
+		return s
+	}
+	return string(b) + "\x00" + rest
 }
 
 // Merge keeps the units of old that cur does not have (other packages, other

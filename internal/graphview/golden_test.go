@@ -55,7 +55,11 @@ func fixtureView(t *testing.T, graph, metadata string, ca bool) *View {
 		}
 		infos[i] = in
 	}
-	v, err := New(g, infos, UnitInfo{Name: "workspace", DrvPath: fakePath("root", "workspace.drv")}, ca)
+	root := UnitInfo{Name: "workspace", DrvPath: fakePath("root", "workspace.drv")}
+	if !ca {
+		root.Out = fakePath("rootout", "workspace")
+	}
+	v, err := New(g, infos, root, ca)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +91,22 @@ func golden(t *testing.T, file string, got []byte) {
 		t.Fatalf("%v (go test -update writes it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test -update rewrites it; review the diff):\n%s", path, got)
+		g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(g) || i < len(w); i++ {
+			if i >= len(g) || i >= len(w) || g[i] != w[i] {
+				t.Errorf("%s differs from the output at line %d (go test -update rewrites it; review the diff):\n got %q\nwant %q",
+					path, i+1, line(g, i), line(w, i))
+				return
+			}
+		}
 	}
+}
+
+func line(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return "(end of file)"
 }
 
 func TestGolden(t *testing.T) {

@@ -131,13 +131,8 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		return err
 	}
 	defer closeStore()
-	switch cfg.CAMode {
-	case "on":
-		cfg.CA = true
-	case "auto":
-		if cfg.CA, err = engine.ProbeCA(ctx, st, cfg.System, ""); err != nil {
-			return err
-		}
+	if err := resolveCA(ctx, cfg, st); err != nil {
+		return err
 	}
 	p, err := engine.Prepare(ctx, cfg)
 	if err != nil {
@@ -179,6 +174,9 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		}
 	}
 	saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
+	if err := recordBuild(p); err != nil {
+		pr.Warning(err.Error()) // only `graph --why` needs it
+	}
 	jsonReport, messages := c.Bool("json"), c.String("message-format") == "json"
 	if jsonReport || messages {
 		outs, err := p.UnitOutputs(ctx, cfg.Nix)
@@ -261,6 +259,27 @@ func openStore(ctx context.Context, mode string, cfg *engine.Config) (store.Stor
 		return nil, nil, err
 	}
 	return st, func() error { return nil }, nil
+}
+
+// resolveCA decides cfg.CA from cfg.CAMode; `auto` probes the store, which decides
+// whether it accepts floating content-addressed derivations. build and graph share
+// it, so graph shows the derivation paths build registers.
+func resolveCA(ctx context.Context, cfg *engine.Config, st store.Store) error {
+	switch cfg.CAMode {
+	case "on":
+		cfg.CA = true
+	case "off":
+		cfg.CA = false
+	case "auto":
+		ca, err := engine.ProbeCA(ctx, st, cfg.System, "")
+		if err != nil {
+			return err
+		}
+		cfg.CA = ca
+	default:
+		return fmt.Errorf("--content-addressed=%s: want auto, on or off", cfg.CAMode)
+	}
+	return nil
 }
 
 // nixSystem is Nix's name for this machine: x86_64-linux, aarch64-darwin, ...

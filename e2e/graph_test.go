@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// requireDot skips when Graphviz is missing, except in CI (scripts/install-graphviz.sh installs it).
+// requireDot skips when Graphviz is missing, except in CI (scripts/install-tools.sh installs it).
 func requireDot(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("dot"); err != nil {

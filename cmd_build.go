@@ -155,10 +155,6 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
-	if c.Bool("timings") {
-		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs",
-			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds()))
-	}
 	pr := cfg.Printer
 	if !pr.Quiet {
 		if err := p.PrintWarnings(pr, r.Out, pr.Color); err != nil {
@@ -166,6 +162,10 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		}
 	}
 	r.PrintSummary(pr)
+	if c.Bool("timings") {
+		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs",
+			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds()))
+	}
 	link := ""
 	if !cfg.NoLink {
 		link = cfg.OutLink

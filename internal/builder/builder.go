@@ -268,7 +268,6 @@ func commandLine(prog string, args []string) string {
 	return strings.Join(q, " ")
 }
 
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // diagnostics renders rustc's JSON messages as the text Cargo would print, and
 // keeps the warnings so a cached unit can show them again.
@@ -311,7 +310,9 @@ func (d *diagnostics) line(line []byte) {
 	}
 	if len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &msg) == nil {
 		if msg.Type == "diagnostic" && msg.Rendered != "" {
-			io.WriteString(d.w, ansi.ReplaceAllString(msg.Rendered, ""))
+			// With colours, as on a terminal: the CLI strips them when its
+			// output is not one.
+			io.WriteString(d.w, msg.Rendered)
 			if len(msg.Spans) > 0 || !summaryRe.MatchString(msg.Message) {
 				if msg.Level == "warning" {
 					d.warnings++

@@ -61,7 +61,12 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 	t.OnStop = func(string) { bar() }
 	t.OnProgress = bar
 	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) { pr.Line(nixbuild.DrvName(drv) + "> " + line) }
+		t.OnLog = func(drv, line string) {
+			if !pr.Color {
+				line = stripANSI(line)
+			}
+			pr.Line(nixbuild.DrvName(drv) + "> " + line)
+		}
 	}
 	opts := nixbuild.Options{
 		Nix:          cfg.Nix,
@@ -77,7 +82,7 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
 	if err != nil {
-		return nil, p.explainFailure(t, err)
+		return nil, p.explainFailure(t, err, pr.Color)
 	}
 	r := &Report{Units: len(p.Units), Registered: registered, Durations: map[int]time.Duration{}, Elapsed: time.Since(start)}
 	if len(p.Graph.Roots) > 0 {
@@ -131,7 +136,7 @@ func shellQuote(words []string) string {
 
 // explainFailure names the failing units and shows their logs (rustc's diagnostics,
 // a build script's stderr) instead of Nix's last-ten-lines summary.
-func (p *Plan) explainFailure(t *nixbuild.Tracker, err error) error {
+func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error {
 	failed := t.FailedDrvs()
 	if len(failed) == 0 {
 		msg := err.Error()
@@ -155,6 +160,9 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error) error {
 		}
 		fmt.Fprintf(&b, "could not build %s\n", label)
 		for _, l := range t.Logs[drv] {
+			if !color {
+				l = stripANSI(l)
+			}
 			fmt.Fprintf(&b, "%s\n", l)
 		}
 		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", drv, drv)

@@ -268,7 +268,6 @@ func commandLine(prog string, args []string) string {
 	return strings.Join(q, " ")
 }
 
-
 // diagnostics renders rustc's JSON messages as the text Cargo would print, and
 // keeps the warnings so a cached unit can show them again.
 type diagnostics struct {

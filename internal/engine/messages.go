@@ -107,26 +107,15 @@ func (p *Plan) WriteJSON(w io.Writer, r *Report, outLink string, outs []string) 
 
 // Cargo's --message-format json messages (cargo: core/compiler/machine_message.rs).
 type artifactMessage struct {
-	Reason       string          `json:"reason"`
-	PackageID    string          `json:"package_id"`
-	ManifestPath string          `json:"manifest_path"`
-	Target       artifactTarget  `json:"target"`
-	Profile      artifactProfile `json:"profile"`
-	Features     []string        `json:"features"`
-	Filenames    []string        `json:"filenames"`
-	Executable   *string         `json:"executable"`
-	Fresh        bool            `json:"fresh"`
-}
-
-type artifactTarget struct {
-	Kind       []string `json:"kind"`
-	CrateTypes []string `json:"crate_types"`
-	Name       string   `json:"name"`
-	SrcPath    string   `json:"src_path"`
-	Edition    string   `json:"edition"`
-	Doc        bool     `json:"doc"`
-	Doctest    bool     `json:"doctest"`
-	Test       bool     `json:"test"`
+	Reason       string           `json:"reason"`
+	PackageID    string           `json:"package_id"`
+	ManifestPath string           `json:"manifest_path"`
+	Target       unitgraph.Target `json:"target"` // Cargo's own JSON for a target
+	Profile      artifactProfile  `json:"profile"`
+	Features     []string         `json:"features"`
+	Filenames    []string         `json:"filenames"`
+	Executable   *string          `json:"executable"`
+	Fresh        bool             `json:"fresh"`
 }
 
 type artifactProfile struct {
@@ -172,8 +161,7 @@ func (p *Plan) WriteCargoMessages(w io.Writer, r *Report, outs []string) error {
 		}
 		t := u.Target
 		m := artifactMessage{Reason: "compiler-artifact", PackageID: u.PkgID, ManifestPath: u.Package.ManifestPath,
-			Target: artifactTarget{Kind: t.Kind, CrateTypes: t.CrateTypes, Name: t.Name, SrcPath: t.SrcPath,
-				Edition: t.Edition, Doc: t.Doc, Doctest: t.Doctest, Test: t.Test},
+			Target:   t,
 			Profile:  artifactProfile{OptLevel: u.Profile.OptLevel, Debuginfo: debuginfo(u.Profile.Debuginfo), DebugAssertions: u.Profile.DebugAssertions, OverflowChecks: u.Profile.OverflowChecks, Test: u.Mode == "test"},
 			Features: append([]string{}, u.Features...), Filenames: artifacts(outs[i]), Fresh: r.status(i) != StatusBuilt}
 		if exe := filepath.Join(outs[i], "bin", t.Name); u.Mode == "test" || t.HasKind("bin") || t.HasKind("example") {

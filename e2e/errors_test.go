@@ -50,6 +50,16 @@ func TestBadInput(t *testing.T) {
 			want: []string{"could not build app v1.0.0 (bin app)", "error[E0308]: mismatched types", "app/src/main.rs", "nix log /nix/store/"},
 		},
 		{
+			name: "keep going lists every failure",
+			setup: func(ws string) {
+				edit(t, filepath.Join(ws, "app/build.rs"), `fn main() {`, `fn main() { std::process::exit(4);`)
+				edit(t, filepath.Join(ws, "greeter/src/lib.rs"), `format!("Good day, {name}!")`, `format!("Good day, {name}!") + 1`)
+			},
+			args: []string{"--keep-going"},
+			code: 101,
+			want: []string{"could not build app v1.0.0 (build script run)", "exit status: 4", "could not build greeter v0.2.1 (lib)", "error[E0308]"},
+		},
+		{
 			name: "failing build script",
 			setup: func(ws string) {
 				edit(t, filepath.Join(ws, "app/build.rs"), `fn main() {`, `fn main() { eprintln!("no ice cream today"); std::process::exit(3);`)

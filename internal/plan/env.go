@@ -79,9 +79,8 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	for k, v := range cfgEnv(tc.Cfg[platformKey(u)], u.Profile.DebugAssertions) {
 		env[k] = v
 	}
-	if len(u.Features) > 0 {
-		env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
-	}
+	// Set even when empty (cargo: custom_build.rs, build_work).
+	env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
 	j.Env = env
 
 	for _, d := range u.Dependencies {

@@ -88,6 +88,9 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 
 	pc := plan.NewContext(g, tc.Toolchain, srcs)
 	pc.BuildSources = buildSrcs
+	if err := Configure(ctx, pc, tc, cfg.Query.Dir); err != nil {
+		return nil, err
+	}
 	p.planner = pc
 	w := derivation.NewWriter(derivation.Options{CA: cfg.CA, System: cfg.System, Builder: builder.Path, InputSrcs: tc.StorePaths})
 	if p.Order, err = g.TopoOrder(); err != nil {

@@ -36,6 +36,13 @@ type Context struct {
 	BuildSources map[string]string
 	// Primary holds the ids of the packages the user selected (CARGO_PRIMARY_PACKAGE).
 	Primary map[string]bool
+	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
+	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
+	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.
+	Rustflags map[string][]string
+	// ConfigEnv is the [env] table of Cargo's configuration, as it applies:
+	// rustc and build scripts get each variable Cargo does not set itself.
+	ConfigEnv map[string]string
 
 	hashes map[int]string
 }
@@ -74,6 +81,7 @@ func (c *Context) Hash(i int) string {
 	fmt.Fprintf(h, "target=%s %v %v %s\n", u.Target.Name, u.Target.Kind, u.Target.CrateTypes, u.Target.Edition)
 	fmt.Fprintf(h, "mode=%s\nfeatures=%v\nplatform=%s\n", u.Mode, u.Features, unitPlatform(u))
 	fmt.Fprintf(h, "profile=%+v\n", u.Profile)
+	fmt.Fprintf(h, "rustflags=%q\n", c.Rustflags[unitPlatform(u)])
 	fmt.Fprintf(h, "rustc=%s\n", c.Toolchain.Version)
 	deps := make([]string, 0, len(u.Dependencies))
 	for _, d := range u.Dependencies {

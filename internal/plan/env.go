@@ -35,6 +35,24 @@ func (c *Context) pkgEnv(p *unitgraph.Package, src string) map[string]string {
 	}
 }
 
+// unitRustflags are the flags Cargo appends to a unit's rustc call: RUSTFLAGS or
+// the configuration's for its platform, then the profile's (cargo:
+// core/compiler/mod.rs, build_base_args, unit.rustflags).
+func (c *Context) unitRustflags(u *unitgraph.Unit) []string {
+	flags := append([]string{}, c.Rustflags[unitPlatform(u)]...)
+	return append(flags, u.Profile.Rustflags...)
+}
+
+// addConfigEnv adds the configuration's [env] variables that env lacks: Cargo
+// never overrides a variable it sets (cargo: core/compiler/mod.rs, apply_env_config).
+func (c *Context) addConfigEnv(env map[string]string) {
+	for k, v := range c.ConfigEnv {
+		if _, ok := env[k]; !ok {
+			env[k] = v
+		}
+	}
+}
+
 // splitVersion splits semver "1.2.3-beta.1+build" into "1", "2", "3", "beta.1".
 func splitVersion(v string) (major, minor, patch, pre string) {
 	v, _, _ = strings.Cut(v, "+")
@@ -69,7 +87,7 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	env["PROFILE"] = profileRoot(u.Profile.Name)
 	env["RUSTC"] = tc.Rustc
 	env["RUSTDOC"] = tc.Rustdoc
-	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(u.Profile.Rustflags, "\x1f")
+	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(c.unitRustflags(u), "\x1f")
 	if links := unitgraph.Str(p.Links); links != "" {
 		env["CARGO_MANIFEST_LINKS"] = links
 	}
@@ -81,6 +99,7 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	}
 	// Set even when empty (cargo: custom_build.rs, build_work).
 	env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
+	c.addConfigEnv(env)
 	j.Env = env
 
 	for _, d := range u.Dependencies {

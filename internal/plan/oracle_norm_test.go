@@ -92,6 +92,10 @@ func (n *normaliser) plan(inv invocation, i int) *normInv {
 		out.Env[k] = sub(v)
 	}
 	normBinExe(out.Env)
+	// Cargo's -vv output drops control characters: the 0x1f separators too.
+	if v, ok := out.Env["CARGO_ENCODED_RUSTFLAGS"]; ok {
+		out.Env["CARGO_ENCODED_RUSTFLAGS"] = strings.ReplaceAll(v, "\x1f", "")
+	}
 	return out
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
@@ -37,6 +38,10 @@ var oracleCases = []oracleCase{
 	{name: "example", dir: "examples/workspace"},
 	{name: "example-release", dir: "examples/workspace", flags: []string{"--release"}},
 	{name: "example-target", dir: "examples/workspace", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
+	{name: "config", dir: "testdata/workspaces/config"},
+	{name: "config-target", dir: "testdata/workspaces/config", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
+	{name: "config-RUSTFLAGS", dir: "testdata/workspaces/config", env: []string{"RUSTFLAGS=--cfg from_env -C opt-level=1"}},
+	{name: "config-encoded", dir: "testdata/workspaces/config", env: []string{"CARGO_ENCODED_RUSTFLAGS=--cfg\x1ffrom_env", "RUSTFLAGS=--cfg ignored"}},
 }
 
 func TestOracle(t *testing.T) {
@@ -111,6 +116,9 @@ func runOracle(t *testing.T, c oracleCase, hits map[string]int) {
 		srcs[u.PkgID] = u.Package.Dir()
 	}
 	pc := plan.NewContext(g, tc.Toolchain, srcs)
+	if err := engine.Configure(ctx, pc, tc, ws); err != nil {
+		t.Fatal(err)
+	}
 	order, err := g.TopoOrder()
 	if err != nil {
 		t.Fatal(err)

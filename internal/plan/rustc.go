@@ -101,7 +101,9 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if u.IsProcMacro() || has(u.Target.CrateTypes, "dylib") {
 		a = append(a, "-C", "prefer-dynamic")
 	}
-	a = append(a, profileArgs(u)...)
+	codegen, checks := profileArgs(u)
+	a = append(a, codegen...)
+	a = append(a, checks...)
 	if u.Mode == "test" {
 		a = append(a, "--test")
 	}
@@ -131,7 +133,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if !pkg.IsPath() {
 		a = append(a, "--cap-lints", "allow")
 	}
-	a = append(a, u.Profile.Rustflags...)
+	a = append(a, c.unitRustflags(u)...)
 	j.Args = a
 
 	j.Env = c.pkgEnv(pkg, src)
@@ -145,6 +147,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	for k, v := range env {
 		j.Env[k] = v
 	}
+	c.addConfigEnv(j.Env)
 
 	// Executables lose Cargo's hash suffix: each unit has its own output.
 	if !u.Target.IsLib() || u.Mode == "test" {
@@ -319,8 +322,10 @@ func emit(u *unitgraph.Unit) string {
 	return "dep-info,link"
 }
 
-// profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args (items 8–15).
-func profileArgs(u *unitgraph.Unit) []string {
+// profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args: the
+// codegen flags that come before the package's lints, and the debug-assertions
+// and overflow-checks flags that come after them.
+func profileArgs(u *unitgraph.Unit) (codegen, checks []string) {
 	p := u.Profile
 	var a []string
 	if p.OptLevel != "0" {
@@ -352,6 +357,7 @@ func profileArgs(u *unitgraph.Unit) []string {
 			a = append(a, "-C", "split-debuginfo="+*p.SplitDebuginfo)
 		}
 	}
+	codegen, a = a, nil
 	// -C overflow-checks follows -C debug-assertions unless given; both follow opt-level.
 	if p.OptLevel != "0" {
 		if p.DebugAssertions {
@@ -370,7 +376,7 @@ func profileArgs(u *unitgraph.Unit) []string {
 	} else if !p.OverflowChecks {
 		a = append(a, "-C", "overflow-checks=off")
 	}
-	return a
+	return codegen, a
 }
 
 // checkCfgFeatures declares every feature of the package: cfg(feature, values("a", "b")).

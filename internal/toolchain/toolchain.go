@@ -52,15 +52,9 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 	t.Cargo = filepath.Join(bin, "cargo")
 	t.Cfg = map[string][]string{}
 	for _, target := range append([]string{""}, targets...) {
-		args := []string{t.Rustc, "--print", "cfg"}
-		if target != "" {
-			args = append(args, "--target", target)
+		if t.Cfg[target], err = t.printCfg(ctx, target, nil); err != nil {
+			return nil, err
 		}
-		out, err := run.Output(ctx, run.Cmd{Args: args})
-		if err != nil {
-			return nil, fmt.Errorf("asking rustc for cfg values: %w", err)
-		}
-		t.Cfg[target] = strings.Fields(string(out))
 	}
 
 	// Debian's cc is a symlink chain through /etc/alternatives, which the sandbox
@@ -94,6 +88,35 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 	}
 	sort.Strings(t.StorePaths)
 	return t, nil
+}
+
+// ApplyRustflags asks rustc again for the cfg values of each target whose units
+// get rustflags: Cargo runs `rustc --print cfg` with them, so build scripts see
+// --cfg and -C target-feature flags in CARGO_CFG_*. flags is keyed like Cfg.
+func (t *Toolchain) ApplyRustflags(ctx context.Context, flags map[string][]string) error {
+	for target, f := range flags {
+		if len(f) == 0 {
+			continue
+		}
+		cfg, err := t.printCfg(ctx, target, f)
+		if err != nil {
+			return err
+		}
+		t.Cfg[target] = cfg
+	}
+	return nil
+}
+
+func (t *Toolchain) printCfg(ctx context.Context, target string, flags []string) ([]string, error) {
+	args := []string{t.Rustc, "--print", "cfg"}
+	if target != "" {
+		args = append(args, "--target", target)
+	}
+	out, err := run.Output(ctx, run.Cmd{Args: append(args, flags...)})
+	if err != nil {
+		return nil, fmt.Errorf("asking rustc for cfg values: %w", err)
+	}
+	return strings.Fields(string(out)), nil
 }
 
 func storeRoot(p string) string {

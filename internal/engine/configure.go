@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+)
+
+// Configure gives the planner what Cargo reads besides the unit graph: rustflags
+// and [env] from its configuration as found from dir (where Cargo runs) and the
+// environment and rustc's cfg values under those rustflags.
+func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	cc, err := cargoconfig.Load(dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	// Host units get no rustflags once a target is requested (cargo:
+	// target_info.rs, extra_args); without one, the host is the target.
+	crossing := false
+	platforms := map[string]bool{"": true}
+	for _, u := range pc.Graph.Units {
+		if u.Platform != nil {
+			crossing = true
+			platforms[*u.Platform] = true
+		}
+	}
+	flags := map[string][]string{}
+	for p := range platforms {
+		if p == "" && crossing {
+			continue
+		}
+		triple := p
+		if triple == "" {
+			triple = tc.Host
+		}
+		f, err := cc.Rustflags(triple, tc.Cfg[p], os.LookupEnv)
+		if err != nil {
+			return fmt.Errorf("cargo configuration (%v): %w", cc.Files, err)
+		}
+		flags[p] = f
+	}
+	if err := tc.ApplyRustflags(ctx, flags); err != nil {
+		return err
+	}
+	pc.Toolchain.Cfg = tc.Cfg
+	pc.Rustflags = flags
+	pc.ConfigEnv = cc.EnvFor(os.LookupEnv)
+	return nil
+}

@@ -6,13 +6,15 @@ import (
 	"os"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 // Configure gives the planner what Cargo reads besides the unit graph: rustflags
 // and [env] from its configuration as found from dir (where Cargo runs) and the
-// environment and rustc's cfg values under those rustflags.
+// environment, rustc's cfg values under those rustflags, and each package's
+// [lints] and harness settings from its Cargo.toml.
 func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, dir string) error {
 	if dir == "" {
 		dir = "."
@@ -52,5 +54,18 @@ func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, d
 	pc.Toolchain.Cfg = tc.Cfg
 	pc.Rustflags = flags
 	pc.ConfigEnv = cc.EnvFor(os.LookupEnv)
+
+	pc.Manifests = map[string]*manifest.Manifest{}
+	for _, u := range pc.Graph.Units {
+		p := u.Package
+		if _, ok := pc.Manifests[p.ID]; ok {
+			continue
+		}
+		m, err := manifest.Read(p.ManifestPath)
+		if err != nil {
+			return fmt.Errorf("package %s %s: %w", p.Name, p.Version, err)
+		}
+		pc.Manifests[p.ID] = m
+	}
 	return nil
 }

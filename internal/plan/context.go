@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
@@ -43,6 +44,9 @@ type Context struct {
 	// ConfigEnv is the [env] table of Cargo's configuration, as it applies:
 	// rustc and build scripts get each variable Cargo does not set itself.
 	ConfigEnv map[string]string
+	// Manifests maps a package id to what its Cargo.toml says beyond cargo
+	// metadata ([lints], harness); a package without one has neither.
+	Manifests map[string]*manifest.Manifest
 
 	hashes map[int]string
 }

@@ -42,6 +42,7 @@ var oracleCases = []oracleCase{
 	{name: "config-target", dir: "testdata/workspaces/config", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
 	{name: "config-RUSTFLAGS", dir: "testdata/workspaces/config", env: []string{"RUSTFLAGS=--cfg from_env -C opt-level=1"}},
 	{name: "config-encoded", dir: "testdata/workspaces/config", env: []string{"CARGO_ENCODED_RUSTFLAGS=--cfg\x1ffrom_env", "RUSTFLAGS=--cfg ignored"}},
+	{name: "lints", dir: "testdata/workspaces/lints"},
 }
 
 func TestOracle(t *testing.T) {

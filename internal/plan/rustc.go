@@ -103,9 +103,16 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	}
 	codegen, checks := profileArgs(u)
 	a = append(a, codegen...)
+	if m := c.Manifests[pkg.ID]; m != nil {
+		a = append(a, m.LintFlags...)
+	}
 	a = append(a, checks...)
 	if u.Mode == "test" {
-		a = append(a, "--test")
+		if c.noHarness(u) {
+			a = append(a, "--cfg", "test")
+		} else {
+			a = append(a, "--test")
+		}
 	}
 	for _, f := range u.Features {
 		a = append(a, "--cfg", fmt.Sprintf("feature=%q", f))
@@ -320,6 +327,18 @@ func emit(u *unitgraph.Unit) string {
 		return "dep-info,metadata,link"
 	}
 	return "dep-info,link"
+}
+
+// noHarness reports a test unit of a target with harness = false.
+func (c *Context) noHarness(u *unitgraph.Unit) bool {
+	m := c.Manifests[u.PkgID]
+	if m == nil {
+		return false
+	}
+	if u.Target.IsLib() {
+		return m.NoHarness["lib:"+u.Target.CrateName()]
+	}
+	return len(u.Target.Kind) > 0 && m.NoHarness[u.Target.Kind[0]+":"+u.Target.Name]
 }
 
 // profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args: the

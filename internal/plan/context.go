@@ -49,6 +49,7 @@ type Context struct {
 	Manifests map[string]*manifest.Manifest
 
 	hashes map[int]string
+	lto    map[int]ltoMode
 }
 
 // NewContext prepares planning for g.

@@ -101,7 +101,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if u.IsProcMacro() || has(u.Target.CrateTypes, "dylib") {
 		a = append(a, "-C", "prefer-dynamic")
 	}
-	codegen, checks := profileArgs(u)
+	codegen, checks := profileArgs(u, c.ltoArgs(i))
 	a = append(a, codegen...)
 	if m := c.Manifests[pkg.ID]; m != nil {
 		a = append(a, m.LintFlags...)
@@ -323,10 +323,24 @@ func emit(u *unitgraph.Unit) string {
 	switch {
 	case u.Mode == "check":
 		return "dep-info,metadata"
-	case u.Mode == "build" && (has(u.Target.CrateTypes, "lib") || has(u.Target.CrateTypes, "rlib")):
+	case u.Mode == "build" && !requiresUpstreamObjects(u):
 		return "dep-info,metadata,link"
 	}
 	return "dep-info,link"
+}
+
+// requiresUpstreamObjects reports units that link their dependencies' object
+// code, so no dependent can start from their metadata (cargo: core/compiler/unit.rs).
+func requiresUpstreamObjects(u *unitgraph.Unit) bool {
+	if !u.Target.IsLib() || u.IsProcMacro() || u.Target.HasKind("custom-build") {
+		return true
+	}
+	for _, t := range u.Target.CrateTypes {
+		if t != "lib" && t != "rlib" {
+			return true
+		}
+	}
+	return false
 }
 
 // noHarness reports a test unit of a target with harness = false.
@@ -344,7 +358,7 @@ func (c *Context) noHarness(u *unitgraph.Unit) bool {
 // profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args: the
 // codegen flags that come before the package's lints, and the debug-assertions
 // and overflow-checks flags that come after them.
-func profileArgs(u *unitgraph.Unit) (codegen, checks []string) {
+func profileArgs(u *unitgraph.Unit, lto []string) (codegen, checks []string) {
 	p := u.Profile
 	var a []string
 	if p.OptLevel != "0" {
@@ -353,20 +367,7 @@ func profileArgs(u *unitgraph.Unit) (codegen, checks []string) {
 	if p.Panic != "" && p.Panic != "unwind" {
 		a = append(a, "-C", "panic="+p.Panic)
 	}
-	switch p.LTO {
-	case "false", "":
-		a = append(a, "-C", "embed-bitcode=no")
-	case "off":
-		a = append(a, "-C", "lto=off")
-	default:
-		if !u.Target.IsLib() || has(u.Target.CrateTypes, "cdylib") || has(u.Target.CrateTypes, "staticlib") {
-			if p.LTO == "true" || p.LTO == "fat" {
-				a = append(a, "-C", "lto")
-			} else {
-				a = append(a, "-C", "lto="+p.LTO)
-			}
-		}
-	}
+	a = append(a, lto...)
 	if p.CodegenUnits != nil {
 		a = append(a, "-C", fmt.Sprintf("codegen-units=%d", *p.CodegenUnits))
 	}

@@ -177,7 +177,7 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 					continue
 				}
 				file := "lib" + u.Target.CrateName()
-				j.Copy = append(j.Copy, job.Rename{From: ref + "/lib/" + file + "-" + p.planner.Hash(r) + ext, To: job.Self + "/lib/" + file + ext})
+				j.Copy = append(j.Copy, job.Rename{From: ref + "/lib/" + file + p.planner.ExtraFilename(r) + ext, To: job.Self + "/lib/" + file + ext})
 			}
 		default:
 			continue

@@ -44,9 +44,22 @@ func outDir(u *unitgraph.Unit) string {
 	return job.Self + "/bin"
 }
 
+// ExtraFilename is the suffix of unit i's file names (-C extra-filename):
+// "-<hash>", but nothing for the dylib and cdylib targets of path packages,
+// whose files Cargo names plainly (cargo: build_runner/compilation_files.rs,
+// should_use_metadata; the Windows and Emscripten cases are not handled).
+func (c *Context) ExtraFilename(i int) string {
+	u := &c.Graph.Units[i]
+	if u.Package.IsPath() && u.Target.IsLib() &&
+		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
+		return ""
+	}
+	return "-" + c.Hash(i)
+}
+
 // libFile is the file a dependent passes to --extern.
-func libFile(u *unitgraph.Unit, hash string, out string) (string, bool) {
-	stem := "lib" + u.Target.CrateName() + "-" + hash
+func libFile(u *unitgraph.Unit, extra string, out string) (string, bool) {
+	stem := "lib" + u.Target.CrateName() + extra
 	for _, ct := range u.Target.CrateTypes {
 		switch ct {
 		case "lib", "rlib":
@@ -118,7 +131,11 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		a = append(a, "--cfg", fmt.Sprintf("feature=%q", f))
 	}
 	a = append(a, "--check-cfg", "cfg(docsrs,test)", "--check-cfg", checkCfgFeatures(pkg))
-	a = append(a, "-C", "metadata="+hash, "-C", "extra-filename=-"+hash)
+	a = append(a, "-C", "metadata="+hash)
+	extra := c.ExtraFilename(i)
+	if extra != "" {
+		a = append(a, "-C", "extra-filename="+extra)
+	}
 	if u.Profile.Rpath {
 		a = append(a, "-C", "rpath")
 	}
@@ -162,7 +179,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		if u.IsBuildScriptCompile() {
 			name = "build-script-build"
 		}
-		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + "-" + hash, To: job.Self + "/bin/" + name}}
+		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + extra, To: job.Self + "/bin/" + name}}
 	}
 	return j, nil
 }
@@ -188,7 +205,7 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 		case du.Target.HasKind("bin") && !du.Target.IsLib():
 			env["CARGO_BIN_EXE_"+du.Target.Name] = out(d.Index) + "/bin/" + du.Target.Name
 		case du.Target.IsLib():
-			p, ok := libFile(du, c.Hash(d.Index), out(d.Index))
+			p, ok := libFile(du, c.ExtraFilename(d.Index), out(d.Index))
 			if !ok {
 				continue // cdylib/staticlib-only libraries are not Rust dependencies
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
@@ -66,6 +67,10 @@ func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, d
 			return fmt.Errorf("package %s %s: %w", p.Name, p.Version, err)
 		}
 		pc.Manifests[p.ID] = m
+	}
+	root := filepath.Join(pc.Graph.Workspace.WorkspaceRoot, "Cargo.toml")
+	if pc.ProfileInherits, err = manifest.ProfileInherits(root); err != nil {
+		return err
 	}
 	return nil
 }

@@ -192,3 +192,23 @@ func lintLevel(v any) (string, int64, error) {
 	}
 	return "", 0, fmt.Errorf("level must be forbid, deny, warn or allow, not %v", level)
 }
+
+// ProfileInherits reads the `inherits` of each custom [profile.<name>] in the
+// workspace root's manifest: profile name → the profile it inherits from.
+func ProfileInherits(rootManifest string) (map[string]string, error) {
+	var m struct {
+		Profile map[string]struct {
+			Inherits string `toml:"inherits"`
+		} `toml:"profile"`
+	}
+	if _, err := toml.DecodeFile(rootManifest, &m); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rootManifest, err)
+	}
+	out := map[string]string{}
+	for name, p := range m.Profile {
+		if p.Inherits != "" {
+			out[name] = p.Inherits
+		}
+	}
+	return out, nil
+}

@@ -89,3 +89,15 @@ name = "t2"
 		t.Errorf("error %v, want one about the missing [workspace.lints]", err)
 	}
 }
+
+func TestProfileInherits(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "Cargo.toml")
+	text := "[workspace]\n[profile.release]\nlto = true\n[profile.custom]\ninherits = \"release\"\n[profile.dev.package.x]\nopt-level = 1\n"
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ProfileInherits(p)
+	if want := map[string]string{"custom": "release"}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("%v, %v; want %v", got, err, want)
+	}
+}

@@ -47,6 +47,9 @@ type Context struct {
 	// Manifests maps a package id to what its Cargo.toml says beyond cargo
 	// metadata ([lints], harness); a package without one has neither.
 	Manifests map[string]*manifest.Manifest
+	// ProfileInherits maps each custom profile to the one it inherits from: a
+	// build script's PROFILE follows the chain to release or debug.
+	ProfileInherits map[string]string
 
 	hashes map[int]string
 	lto    map[int]ltoMode

@@ -84,7 +84,7 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	env["OUT_DIR"] = job.OutDir(job.Self)
 	env["OPT_LEVEL"] = u.Profile.OptLevel
 	env["DEBUG"] = boolString(u.Profile.Debuginfo != "0" && u.Profile.Debuginfo != "")
-	env["PROFILE"] = profileRoot(u.Profile.Name)
+	env["PROFILE"] = profileRoot(u.Profile.Name, c.ProfileInherits)
 	env["RUSTC"] = tc.Rustc
 	env["RUSTDOC"] = tc.Rustdoc
 	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(c.unitRustflags(u), "\x1f")
@@ -184,10 +184,18 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// profileRoot is PROFILE for build scripts: "release" for release-like profiles.
-func profileRoot(name string) string {
-	if name == "release" || name == "bench" {
-		return "release"
+// profileRoot is PROFILE for build scripts: "release" for release and bench and
+// the custom profiles that inherit from them, "debug" for the others (cargo:
+// core/profiles.rs, ProfileRoot).
+func profileRoot(name string, inherits map[string]string) string {
+	for range len(inherits) + 1 {
+		switch name {
+		case "release", "bench":
+			return "release"
+		case "dev", "test":
+			return "debug"
+		}
+		name = inherits[name]
 	}
 	return "debug"
 }

@@ -43,6 +43,10 @@ var oracleCases = []oracleCase{
 	{name: "config-RUSTFLAGS", dir: "testdata/workspaces/config", env: []string{"RUSTFLAGS=--cfg from_env -C opt-level=1"}},
 	{name: "config-encoded", dir: "testdata/workspaces/config", env: []string{"CARGO_ENCODED_RUSTFLAGS=--cfg\x1ffrom_env", "RUSTFLAGS=--cfg ignored"}},
 	{name: "lints", dir: "testdata/workspaces/lints"},
+	{name: "profiles", dir: "testdata/workspaces/profiles"},
+	{name: "profiles-release", dir: "testdata/workspaces/profiles", flags: []string{"--release"}},
+	{name: "profiles-custom", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "custom"}},
+	{name: "profiles-fast-dev", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "fast-dev"}},
 }
 
 func TestOracle(t *testing.T) {

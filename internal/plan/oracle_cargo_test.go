@@ -99,16 +99,10 @@ func shellWords(s string) ([]string, int, error) {
 	return nil, 0, fmt.Errorf("no closing backtick")
 }
 
+// isEnvName accepts what Cargo sets as a variable name: anything without '/'
+// (CARGO_BIN_EXE_<name> keeps a bin's dashes), unlike the program, a path.
 func isEnvName(s string) bool {
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
+	return s != "" && !strings.ContainsAny(s, "/ ")
 }
 
 func abbreviate(s string) string {

@@ -76,6 +76,17 @@ var allowlist = []allowance{
 		apply:  func(_, p *normInv) bool { return dropEnv(p.Env, "PATH") },
 	},
 	{
+		id:     "CARGO_TARGET_TMPDIR",
+		reason: "Cargo gives integration tests and benches <target>/tmp; outside Cargo there is no target directory, so the plan gives /tmp",
+		apply: func(c, p *normInv) bool {
+			_, ok := c.Env["CARGO_TARGET_TMPDIR"]
+			if ok && p.Env["CARGO_TARGET_TMPDIR"] == "/tmp" {
+				c.Env["CARGO_TARGET_TMPDIR"] = "/tmp"
+			}
+			return ok
+		},
+	},
+	{
 		id:     "NUM_JOBS",
 		reason: "build scripts get Cargo's -j under Cargo and NIX_BUILD_CORES under Nix",
 		apply: func(c, p *normInv) bool {

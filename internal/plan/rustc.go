@@ -12,6 +12,9 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
+// TargetTmpdir is CARGO_TARGET_TMPDIR for integration tests and benches.
+const TargetTmpdir = "/tmp"
+
 // Out returns the store path (or placeholder) of a dependency unit's output.
 type Out func(dep int) string
 
@@ -167,6 +170,11 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	}
 	if c.Primary[pkg.ID] {
 		j.Env["CARGO_PRIMARY_PACKAGE"] = "1"
+	}
+	// Integration tests and benches get a scratch directory baked in with env!;
+	// Cargo's is <target>/tmp, which does not exist where a derivation's test runs.
+	if u.Target.HasKind("test") || u.Target.HasKind("bench") {
+		j.Env["CARGO_TARGET_TMPDIR"] = TargetTmpdir
 	}
 	for k, v := range env {
 		j.Env[k] = v

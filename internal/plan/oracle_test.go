@@ -46,6 +46,10 @@ var oracleCases = []oracleCase{
 	{name: "profiles", dir: "testdata/workspaces/profiles"},
 	{name: "profiles-release", dir: "testdata/workspaces/profiles", flags: []string{"--release"}},
 	{name: "profiles-custom", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "custom"}},
+	{name: "targets", dir: "testdata/workspaces/targets"},
+	{name: "targets-all", dir: "testdata/workspaces/targets", flags: []string{"--all-targets"}},
+	{name: "targets-features", dir: "testdata/workspaces/targets", flags: []string{"--no-default-features", "--features", "core2015/extra,multi/loud"}},
+	{name: "targets-release-all", dir: "testdata/workspaces/targets", flags: []string{"--release", "--all-targets"}},
 	{name: "profiles-fast-dev", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "fast-dev"}},
 }
 

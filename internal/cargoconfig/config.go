@@ -23,6 +23,9 @@ type Config struct {
 	TargetRustflags map[string][]string
 	// Env is the [env] table, relative paths already resolved.
 	Env map[string]EnvValue
+	// TargetLinker maps a target.<key> table key to its linker, a path with a
+	// '/' made absolute against the directory holding .cargo/.
+	TargetLinker map[string]string
 }
 
 // EnvValue is one [env] entry.
@@ -70,7 +73,7 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 		}
 	}
 
-	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}}
+	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}, TargetLinker: map[string]string{}}
 	// Lowest precedence first, so that later files override and append.
 	for k := len(files) - 1; k >= 0; k-- {
 		if err := c.merge(files[k]); err != nil {
@@ -101,7 +104,8 @@ type file struct {
 		Rustflags any `toml:"rustflags"`
 	} `toml:"build"`
 	Target map[string]struct {
-		Rustflags any `toml:"rustflags"`
+		Rustflags any    `toml:"rustflags"`
+		Linker    string `toml:"linker"`
 	} `toml:"target"`
 	Env map[string]any `toml:"env"`
 }
@@ -118,7 +122,15 @@ func (c *Config) merge(path string) error {
 		}
 		c.BuildRustflags = append(c.BuildRustflags, flags...)
 	}
+	// Relative [env] paths and linkers are relative to the directory holding .cargo/.
+	root := filepath.Dir(filepath.Dir(path))
 	for key, t := range f.Target {
+		if t.Linker != "" {
+			c.TargetLinker[key] = t.Linker
+			if strings.Contains(t.Linker, "/") && !filepath.IsAbs(t.Linker) {
+				c.TargetLinker[key] = filepath.Join(root, t.Linker)
+			}
+		}
 		if t.Rustflags == nil {
 			continue
 		}
@@ -128,8 +140,6 @@ func (c *Config) merge(path string) error {
 		}
 		c.TargetRustflags[key] = append(c.TargetRustflags[key], flags...)
 	}
-	// Relative [env] paths are relative to the directory holding .cargo/.
-	root := filepath.Dir(filepath.Dir(path))
 	for key, raw := range f.Env {
 		v, err := envValue(raw, root)
 		if err != nil {
@@ -245,4 +255,30 @@ func (c *Config) EnvFor(lookup func(string) (string, bool)) map[string]string {
 		}
 	}
 	return out
+}
+
+// Linker returns the linker configured for target (cargo:
+// build_context/target_info.rs, target_linker): target.<triple>.linker, else
+// the one target.'cfg(..)' table that matches; "" if none.
+func (c *Config) Linker(target string, cfg []string) (string, error) {
+	if l := c.TargetLinker[target]; l != "" {
+		return l, nil
+	}
+	var found, from string
+	for k, l := range c.TargetLinker {
+		if !strings.HasPrefix(k, "cfg(") {
+			continue
+		}
+		ok, err := MatchCfg(k, cfg)
+		if err != nil {
+			return "", fmt.Errorf("target.'%s': %w", k, err)
+		}
+		if ok {
+			if found != "" {
+				return "", fmt.Errorf("several linkers match target %s: target.'%s' and target.'%s'", target, from, k)
+			}
+			found, from = l, k
+		}
+	}
+	return found, nil
 }

@@ -58,6 +58,9 @@ rustflags = ["--cfg", "ws"]
 rustflags = ["-Ctriple"]
 [target.'cfg(unix)']
 rustflags = ["-Cunix"]
+linker = "tools/cc"
+[target.aarch64-unknown-linux-gnu]
+linker = "aarch64-cc"
 [target.'cfg(windows)']
 rustflags = ["-Cwindows"]
 [env]
@@ -95,6 +98,11 @@ R = { value = "data/x", relative = true }
 		got, err := c.Rustflags(tc.target, cfg, lookup)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s %v: %q, %v; want %q", tc.target, tc.env, got, err, tc.want)
+		}
+	}
+	for target, want := range map[string]string{"x86_64-unknown-linux-gnu": filepath.Join(ws, "tools/cc"), "aarch64-unknown-linux-gnu": "aarch64-cc"} {
+		if got, err := c.Linker(target, linuxCfg); err != nil || got != want {
+			t.Errorf("linker for %s: %q, %v; want %q", target, got, err, want)
 		}
 	}
 	env := c.EnvFor(func(k string) (string, bool) { return "user", k == "A" || k == "F" })

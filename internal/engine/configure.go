@@ -52,6 +52,25 @@ func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, d
 	if err := tc.ApplyRustflags(ctx, flags); err != nil {
 		return err
 	}
+	// Host units use the host's linker even when a target is requested.
+	pc.Linkers = map[string]string{}
+	for p := range platforms {
+		triple := p
+		if triple == "" {
+			triple = tc.Host
+		}
+		l, err := cc.Linker(triple, tc.Cfg[p])
+		if err != nil {
+			return fmt.Errorf("cargo configuration (%v): %w", cc.Files, err)
+		}
+		if l == "" {
+			continue
+		}
+		if pc.Linkers[p], err = tc.AddLinker(l); err != nil {
+			return fmt.Errorf("cargo configuration (%v): target %s: %w", cc.Files, triple, err)
+		}
+	}
+	pc.Toolchain.Path = tc.Path
 	pc.Toolchain.Cfg = tc.Cfg
 	pc.Rustflags = flags
 	pc.ConfigEnv = cc.EnvFor(os.LookupEnv)

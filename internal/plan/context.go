@@ -44,6 +44,10 @@ type Context struct {
 	// ConfigEnv is the [env] table of Cargo's configuration, as it applies:
 	// rustc and build scripts get each variable Cargo does not set itself.
 	ConfigEnv map[string]string
+	// Linkers maps a unit's platform ("" for host units) to the linker Cargo's
+	// configuration names for it (target.<t>.linker), as an absolute path; a
+	// platform without one uses Toolchain.Linker.
+	Linkers map[string]string
 	// Manifests maps a package id to what its Cargo.toml says beyond cargo
 	// metadata ([lints], harness); a package without one has neither.
 	Manifests map[string]*manifest.Manifest

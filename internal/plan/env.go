@@ -43,6 +43,14 @@ func (c *Context) unitRustflags(u *unitgraph.Unit) []string {
 	return append(flags, u.Profile.Rustflags...)
 }
 
+// linker is the unit's -C linker=: the configured one, else the toolchain's.
+func (c *Context) linker(u *unitgraph.Unit) string {
+	if l := c.Linkers[unitPlatform(u)]; l != "" {
+		return l
+	}
+	return c.Toolchain.Linker
+}
+
 // addConfigEnv adds the configuration's [env] variables that env lacks: Cargo
 // never overrides a variable it sets (cargo: core/compiler/mod.rs, apply_env_config).
 func (c *Context) addConfigEnv(env map[string]string) {
@@ -87,6 +95,9 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	env["PROFILE"] = profileRoot(u.Profile.Name, c.ProfileInherits)
 	env["RUSTC"] = tc.Rustc
 	env["RUSTDOC"] = tc.Rustdoc
+	if l := c.Linkers[unitPlatform(u)]; l != "" {
+		env["RUSTC_LINKER"] = l
+	}
 	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(c.unitRustflags(u), "\x1f")
 	if links := unitgraph.Str(p.Links); links != "" {
 		env["CARGO_MANIFEST_LINKS"] = links

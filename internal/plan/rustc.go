@@ -146,8 +146,8 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if u.Platform != nil {
 		a = append(a, "--target", *u.Platform)
 	}
-	if tc.Linker != "" {
-		a = append(a, "-C", "linker="+tc.Linker)
+	if l := c.linker(u); l != "" {
+		a = append(a, "-C", "linker="+l)
 	}
 	if u.Profile.Strip != "" && u.Profile.Strip != "none" {
 		a = append(a, "-C", "strip="+string(u.Profile.Strip))

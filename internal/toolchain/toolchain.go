@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -78,16 +79,66 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 			}
 		}
 	} else {
-		t.SandboxPaths = []string{t.Sysroot}
-		// The linker, its libraries, crt objects and loader live in the base system.
-		for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
-			if _, err := os.Lstat(d); err == nil {
-				t.SandboxPaths = append(t.SandboxPaths, d)
-			}
-		}
+		t.useHost()
 	}
 	sort.Strings(t.StorePaths)
 	return t, nil
+}
+
+// useHost makes the sandbox show the toolchain and the base system.
+func (t *Toolchain) useHost() {
+	t.InStore = false
+	t.SandboxPaths = []string{t.Sysroot}
+	// The linker, its libraries, crt objects and loader live in the base system.
+	for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
+		if _, err := os.Lstat(d); err == nil {
+			t.SandboxPaths = append(t.SandboxPaths, d)
+		}
+	}
+}
+
+// AddLinker makes a configured linker (target.<t>.linker) reachable by the jobs:
+// on PATH, and as a derivation input or in the sandbox. It returns the path to
+// pass as -C linker=: a name is looked up on PATH, and symlinks are resolved
+// (the sandbox has no /etc/alternatives).
+func (t *Toolchain) AddLinker(linker string) (string, error) {
+	path := linker
+	if !strings.Contains(linker, "/") {
+		p, err := exec.LookPath(linker)
+		if err != nil {
+			return "", fmt.Errorf("linker %s: %w", linker, err)
+		}
+		path = p
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("linker %s: %w", linker, err)
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(real)
+	if !slices.Contains(strings.Split(t.Path, ":"), dir) {
+		t.Path += ":" + dir
+	}
+	switch {
+	case t.InStore && strings.HasPrefix(real, "/nix/store/"):
+		if root := storeRoot(real); !slices.Contains(t.StorePaths, root) {
+			t.StorePaths = append(t.StorePaths, root)
+			sort.Strings(t.StorePaths)
+		}
+		return real, nil
+	case t.InStore:
+		t.StorePaths = nil
+		t.useHost()
+	}
+	for _, p := range t.SandboxPaths {
+		if real == p || strings.HasPrefix(real, p+"/") {
+			return real, nil
+		}
+	}
+	t.SandboxPaths = append(t.SandboxPaths, dir)
+	return real, nil
 }
 
 // ApplyRustflags asks rustc again for the cfg values of each target whose units

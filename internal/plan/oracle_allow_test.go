@@ -1,6 +1,10 @@
 package plan_test
 
-import "strings"
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
 
 // allowance is a known, intended difference between Cargo's command and the
 // plan's. apply rewrites the normalised commands so that the difference
@@ -57,12 +61,29 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "linker",
-		reason: "the plan names the real linker (-C linker=, cc resolved through /etc/alternatives, which the sandbox lacks) when no linker is configured",
+		reason: "the sandbox has no /etc/alternatives and no PATH of the user's: the plan names the linker by its real absolute path (-C linker=, RUSTC_LINKER), and names cc when none is configured",
 		apply: func(c, p *normInv) bool {
-			if hasPrefixArg(c.Args, "linker=") {
-				return false
+			cl, pl := argWithPrefix(c.Args, "linker="), argWithPrefix(p.Args, "linker=")
+			switch {
+			case cl < 0 && pl >= 0:
+				return dropPair(&p.Args, "-C", "linker=")
+			case cl >= 0 && pl >= 0 && realProgram(strings.TrimPrefix(c.Args[cl], "linker=")) == strings.TrimPrefix(p.Args[pl], "linker="):
+				c.Args[cl] = p.Args[pl]
+				return true
 			}
-			return dropPair(&p.Args, "-C", "linker=")
+			return false
+		},
+	},
+	{
+		id:     "RUSTC_LINKER",
+		reason: "as for -C linker=: the configured linker's real absolute path",
+		apply: func(c, p *normInv) bool {
+			cv, ok := c.Env["RUSTC_LINKER"]
+			if ok && realProgram(cv) == p.Env["RUSTC_LINKER"] {
+				c.Env["RUSTC_LINKER"] = p.Env["RUSTC_LINKER"]
+				return true
+			}
+			return false
 		},
 	},
 	{
@@ -116,13 +137,26 @@ func dropPair(args *[]string, flag, prefix string) bool {
 	return hit
 }
 
-func hasPrefixArg(args []string, prefix string) bool {
-	for _, a := range args {
+func argWithPrefix(args []string, prefix string) int {
+	for k, a := range args {
 		if strings.HasPrefix(a, prefix) {
-			return true
+			return k
 		}
 	}
-	return false
+	return -1
+}
+
+// realProgram is a program name or path looked up on PATH with symlinks resolved.
+func realProgram(name string) string {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return ""
+	}
+	return real
 }
 
 func dropEnv(env map[string]string, key string) bool {

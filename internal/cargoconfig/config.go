@@ -26,6 +26,8 @@ type Config struct {
 	// TargetLinker maps a target.<key> table key to its linker, a path with a
 	// '/' made absolute against the directory holding .cargo/.
 	TargetLinker map[string]string
+
+	getenv func(string) string
 }
 
 // EnvValue is one [env] entry.
@@ -38,7 +40,9 @@ type EnvValue struct {
 // util/context/mod.rs, walk_tree): .cargo/config.toml (or the older
 // .cargo/config) in dir and each of its parents, then $CARGO_HOME/config.toml.
 // Deeper files win for strings; arrays are joined, deeper items last. getenv
-// looks up CARGO_HOME and HOME.
+// looks up CARGO_HOME and HOME, and the variables that set configuration
+// (CARGO_BUILD_RUSTFLAGS, CARGO_TARGET_<TRIPLE>_RUSTFLAGS and _LINKER): their
+// strings override, their lists are appended after the files'.
 func Load(dir string, getenv func(string) string) (*Config, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -73,14 +77,20 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 		}
 	}
 
-	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}, TargetLinker: map[string]string{}}
+	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}, TargetLinker: map[string]string{}, getenv: getenv}
 	// Lowest precedence first, so that later files override and append.
 	for k := len(files) - 1; k >= 0; k-- {
 		if err := c.merge(files[k]); err != nil {
 			return nil, err
 		}
 	}
+	c.BuildRustflags = append(c.BuildRustflags, strings.Fields(getenv("CARGO_BUILD_RUSTFLAGS"))...)
 	return c, nil
+}
+
+// targetEnv names the variable that sets target.<triple>.<key>.
+func targetEnv(triple, key string) string {
+	return "CARGO_TARGET_" + strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToUpper(triple)) + "_" + key
 }
 
 // configFile returns the configuration file in a .cargo directory, "" if none.
@@ -201,7 +211,8 @@ func envValue(raw any, root string) (EnvValue, error) {
 // Rustflags returns the flags Cargo adds to every rustc call for units built
 // for target (cargo: core/compiler/build_context/target_info.rs, extra_args),
 // the first that is set of: CARGO_ENCODED_RUSTFLAGS, RUSTFLAGS,
-// target.<triple>.rustflags joined with every matching target.'cfg(..)'.rustflags,
+// target.<triple>.rustflags (and CARGO_TARGET_<TRIPLE>_RUSTFLAGS) joined with
+// every matching target.'cfg(..)'.rustflags,
 // build.rustflags. cfg is `rustc --print cfg` for the target. lookup is the
 // environment (os.LookupEnv): a variable set to "" still counts.
 func (c *Config) Rustflags(target string, cfg []string, lookup func(string) (string, bool)) ([]string, error) {
@@ -222,6 +233,7 @@ func (c *Config) Rustflags(target string, cfg []string, lookup func(string) (str
 	}
 	var flags []string
 	flags = append(flags, c.TargetRustflags[target]...)
+	flags = append(flags, strings.Fields(c.getenv(targetEnv(target, "RUSTFLAGS")))...)
 	keys := make([]string, 0, len(c.TargetRustflags))
 	for k := range c.TargetRustflags {
 		if strings.HasPrefix(k, "cfg(") {
@@ -258,9 +270,13 @@ func (c *Config) EnvFor(lookup func(string) (string, bool)) map[string]string {
 }
 
 // Linker returns the linker configured for target (cargo:
-// build_context/target_info.rs, target_linker): target.<triple>.linker, else
+// build_context/target_info.rs, target_linker): CARGO_TARGET_<TRIPLE>_LINKER or
+// target.<triple>.linker, else
 // the one target.'cfg(..)' table that matches; "" if none.
 func (c *Config) Linker(target string, cfg []string) (string, error) {
+	if l := c.getenv(targetEnv(target, "LINKER")); l != "" {
+		return l, nil
+	}
 	if l := c.TargetLinker[target]; l != "" {
 		return l, nil
 	}

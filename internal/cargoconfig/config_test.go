@@ -68,11 +68,12 @@ A = "ws"
 F = { value = "f", force = true }
 R = { value = "data/x", relative = true }
 `)
-	c, err := Load(filepath.Join(ws, "sub"), func(k string) string { return map[string]string{"CARGO_HOME": home}[k] })
+	vars := map[string]string{"CARGO_HOME": home, "CARGO_BUILD_RUSTFLAGS": " -Cenv ", "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER": "wasm-ld"}
+	c, err := Load(filepath.Join(ws, "sub"), func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"-Chome", "--cfg", "parent", "--cfg", "ws"}; !reflect.DeepEqual(c.BuildRustflags, want) {
+	if want := []string{"-Chome", "--cfg", "parent", "--cfg", "ws", "-Cenv"}; !reflect.DeepEqual(c.BuildRustflags, want) {
 		t.Errorf("build.rustflags %q, want %q", c.BuildRustflags, want)
 	}
 	none := func(string) (string, bool) { return "", false }
@@ -82,7 +83,7 @@ R = { value = "data/x", relative = true }
 		want   []string
 	}{
 		{"x86_64-unknown-linux-gnu", nil, []string{"-Ctriple", "-Cunix"}},
-		{"wasm32-unknown-unknown", nil, []string{"-Chome", "--cfg", "parent", "--cfg", "ws"}},
+		{"wasm32-unknown-unknown", nil, []string{"-Chome", "--cfg", "parent", "--cfg", "ws", "-Cenv"}},
 		{"x86_64-unknown-linux-gnu", map[string]string{"RUSTFLAGS": " -Ca  -Cb "}, []string{"-Ca", "-Cb"}},
 		{"x86_64-unknown-linux-gnu", map[string]string{"RUSTFLAGS": "-Cx", "CARGO_ENCODED_RUSTFLAGS": "-C\x1fa b"}, []string{"-C", "a b"}},
 		{"x86_64-unknown-linux-gnu", map[string]string{"CARGO_ENCODED_RUSTFLAGS": ""}, []string{}},
@@ -100,7 +101,7 @@ R = { value = "data/x", relative = true }
 			t.Errorf("%s %v: %q, %v; want %q", tc.target, tc.env, got, err, tc.want)
 		}
 	}
-	for target, want := range map[string]string{"x86_64-unknown-linux-gnu": filepath.Join(ws, "tools/cc"), "aarch64-unknown-linux-gnu": "aarch64-cc"} {
+	for target, want := range map[string]string{"x86_64-unknown-linux-gnu": filepath.Join(ws, "tools/cc"), "aarch64-unknown-linux-gnu": "aarch64-cc", "wasm32-unknown-unknown": "wasm-ld"} {
 		if got, err := c.Linker(target, linuxCfg); err != nil || got != want {
 			t.Errorf("linker for %s: %q, %v; want %q", target, got, err, want)
 		}

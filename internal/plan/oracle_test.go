@@ -42,6 +42,8 @@ var oracleCases = []oracleCase{
 	{name: "config-target", dir: "testdata/workspaces/config", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
 	{name: "config-RUSTFLAGS", dir: "testdata/workspaces/config", env: []string{"RUSTFLAGS=--cfg from_env -C opt-level=1"}},
 	{name: "config-encoded", dir: "testdata/workspaces/config", env: []string{"CARGO_ENCODED_RUSTFLAGS=--cfg\x1ffrom_env", "RUSTFLAGS=--cfg ignored"}},
+	{name: "config-env-vars", dir: "testdata/workspaces/config", env: []string{"CARGO_BUILD_RUSTFLAGS=--cfg from_env", "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=cc"}},
+	{name: "config-target-env", dir: "testdata/workspaces/config", env: []string{"CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=--cfg from_env"}},
 	{name: "lints", dir: "testdata/workspaces/lints"},
 	{name: "profiles", dir: "testdata/workspaces/profiles"},
 	{name: "profiles-release", dir: "testdata/workspaces/profiles", flags: []string{"--release"}},

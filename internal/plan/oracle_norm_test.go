@@ -32,6 +32,21 @@ var (
 
 // cargo normalises a command Cargo ran: everything under its target directory.
 func (n *normaliser) cargo(inv invocation) *normInv {
+	sub := n.cargoPaths
+	out := &normInv{Program: sub(inv.Program), Env: map[string]string{}}
+	for _, a := range inv.Args {
+		out.Args = append(out.Args, hashArg.ReplaceAllString(sub(a), "$1{hash}"))
+	}
+	fixOutDir(out.Args)
+	for k, v := range inv.Env {
+		out.Env[k] = sub(v)
+	}
+	normBinExe(out.Env)
+	return out
+}
+
+// cargoPaths names the paths in Cargo's target directory.
+func (n *normaliser) cargoPaths(s string) string {
 	t := regexp.QuoteMeta(n.targetDir)
 	// [triple/]profile-dir/
 	base := t + `(?:/[^/\s]+)?/[^/\s]+`
@@ -45,29 +60,19 @@ func (n *normaliser) cargo(inv invocation) *normInv {
 		{regexp.MustCompile(base + `/deps`), "{deps}"},
 		{regexp.MustCompile(base + `/incremental`), "{incremental}"},
 	}
-	sub := func(s string) string {
-		for _, r := range rules {
-			s = r.re.ReplaceAllString(s, r.repl)
-		}
-		return s
+	for _, r := range rules {
+		s = r.re.ReplaceAllString(s, r.repl)
 	}
-	out := &normInv{Program: sub(inv.Program), Env: map[string]string{}}
-	for _, a := range inv.Args {
-		out.Args = append(out.Args, hashArg.ReplaceAllString(sub(a), "$1{hash}"))
-	}
-	fixOutDir(out.Args)
-	for k, v := range inv.Env {
-		out.Env[k] = sub(v)
-	}
-	normBinExe(out.Env)
-	return out
+	return s
 }
 
-// plan normalises planned unit i: dependency outputs are /OUT/<index>, its own job.Self.
+// plan normalises planned unit i: dependency outputs are /OUT/<index>, its own
+// job.Self. Values from build-script output were read from Cargo's build and
+// name its target directory.
 func (n *normaliser) plan(inv invocation, i int) *normInv {
 	self := oracleOut(i)
 	sub := func(s string) string {
-		s = strings.ReplaceAll(s, job.Self, self)
+		s = n.cargoPaths(strings.ReplaceAll(s, job.Self, self))
 		return planOut.ReplaceAllStringFunc(s, func(m string) string {
 			g := planOut.FindStringSubmatch(m)
 			k, _ := strconv.Atoi(g[1])

@@ -39,6 +39,7 @@ var oracleCases = []oracleCase{
 	{name: "example-release", dir: "examples/workspace", flags: []string{"--release"}},
 	{name: "example-target", dir: "examples/workspace", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
 	{name: "targets-p", dir: "testdata/workspaces/targets", flags: []string{"-p", "multi", "--bin", "b", "--example", "ex2"}},
+	{name: "rootpkg", dir: "testdata/workspaces/rootpkg"},
 	{name: "config", dir: "testdata/workspaces/config"},
 	{name: "config-target", dir: "testdata/workspaces/config", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
 	{name: "config-RUSTFLAGS", dir: "testdata/workspaces/config", env: []string{"RUSTFLAGS=--cfg from_env -C opt-level=1"}},

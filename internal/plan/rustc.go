@@ -49,11 +49,12 @@ func outDir(u *unitgraph.Unit) string {
 
 // ExtraFilename is the suffix of unit i's file names (-C extra-filename):
 // "-<hash>", but nothing for the dylib and cdylib targets of path packages,
-// whose files Cargo names plainly (cargo: build_runner/compilation_files.rs,
-// should_use_metadata; the Windows and Emscripten cases are not handled).
+// whose files Cargo names plainly unless compiled as tests (cargo:
+// build_runner/compilation_files.rs, should_use_metadata; the Windows and
+// Emscripten cases are not handled).
 func (c *Context) ExtraFilename(i int) string {
 	u := &c.Graph.Units[i]
-	if u.Package.IsPath() && u.Target.IsLib() &&
+	if u.Package.IsPath() && u.Mode != "test" && u.Target.IsLib() &&
 		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
 		return ""
 	}
@@ -114,7 +115,9 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		}
 	}
 	a = append(a, "--emit="+emit(u))
-	if u.IsProcMacro() || has(u.Target.CrateTypes, "dylib") {
+	// cargo: core/compiler/mod.rs, build_base_args: proc-macros, and dylibs the
+	// user did not select (a selected dylib links std statically).
+	if u.IsProcMacro() || (has(u.Target.CrateTypes, "dylib") && !c.Primary[pkg.ID]) {
 		a = append(a, "-C", "prefer-dynamic")
 	}
 	codegen, checks := profileArgs(u, c.ltoArgs(i))

@@ -21,7 +21,7 @@
           src = self;
           # NAR hash of `go mod vendor`'s output; e2e/packaging_test.go checks it
           # and prints the right value when go.mod changes.
-          vendorHash = "sha256-1N7yBF20Ghr8wFZgbN4DuRP0erzdhuZ0bDVf8amMhEw=";
+          vendorHash = "sha256-9cFTEOTlcKemaPBj6gmICLHGHriW1mS/vk/ihsuxGRY=";
           subPackages = [ "." "cmd/cargo-nix-unit-builder" ];
           env.CGO_ENABLED = 0;
           ldflags = [ "-X main.version=${version}" ];

@@ -3,6 +3,7 @@ module github.com/cargo-nix-unit/cargo-nix-unit
 go 1.26.0
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/charmbracelet/x/term v0.2.1
 	github.com/muesli/termenv v0.16.0

@@ -90,6 +90,9 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 
 	pc := plan.NewContext(g, tc.Toolchain, srcs)
 	pc.BuildSources = buildSrcs
+	if err := Configure(ctx, pc, tc, cfg.Query.Dir); err != nil {
+		return nil, err
+	}
 	p.planner = pc
 	w := derivation.NewWriter(derivation.Options{CA: cfg.CA, System: cfg.System, Builder: builder.Path, InputSrcs: tc.StorePaths})
 	if p.Order, err = g.TopoOrder(); err != nil {
@@ -177,7 +180,7 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 					continue
 				}
 				file := "lib" + u.Target.CrateName()
-				j.Copy = append(j.Copy, job.Rename{From: ref + "/lib/" + file + "-" + p.planner.Hash(r) + ext, To: job.Self + "/lib/" + file + ext})
+				j.Copy = append(j.Copy, job.Rename{From: ref + "/lib/" + file + p.planner.ExtraFilename(r) + ext, To: job.Self + "/lib/" + file + ext})
 			}
 		default:
 			continue

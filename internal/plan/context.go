@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
@@ -36,8 +37,26 @@ type Context struct {
 	BuildSources map[string]string
 	// Primary holds the ids of the packages the user selected (CARGO_PRIMARY_PACKAGE).
 	Primary map[string]bool
+	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
+	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
+	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.
+	Rustflags map[string][]string
+	// ConfigEnv is the [env] table of Cargo's configuration, as it applies:
+	// rustc and build scripts get each variable Cargo does not set itself.
+	ConfigEnv map[string]string
+	// Linkers maps a unit's platform ("" for host units) to the linker Cargo's
+	// configuration names for it (target.<t>.linker), as an absolute path; a
+	// platform without one uses Toolchain.Linker.
+	Linkers map[string]string
+	// Manifests maps a package id to what its Cargo.toml says beyond cargo
+	// metadata ([lints], harness); a package without one has neither.
+	Manifests map[string]*manifest.Manifest
+	// ProfileInherits maps each custom profile to the one it inherits from: a
+	// build script's PROFILE follows the chain to release or debug.
+	ProfileInherits map[string]string
 
 	hashes map[int]string
+	lto    map[int]ltoMode
 }
 
 // NewContext prepares planning for g.
@@ -74,6 +93,7 @@ func (c *Context) Hash(i int) string {
 	fmt.Fprintf(h, "target=%s %v %v %s\n", u.Target.Name, u.Target.Kind, u.Target.CrateTypes, u.Target.Edition)
 	fmt.Fprintf(h, "mode=%s\nfeatures=%v\nplatform=%s\n", u.Mode, u.Features, unitPlatform(u))
 	fmt.Fprintf(h, "profile=%+v\n", u.Profile)
+	fmt.Fprintf(h, "rustflags=%q\n", c.Rustflags[unitPlatform(u)])
 	fmt.Fprintf(h, "rustc=%s\n", c.Toolchain.Version)
 	deps := make([]string, 0, len(u.Dependencies))
 	for _, d := range u.Dependencies {

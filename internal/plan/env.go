@@ -35,6 +35,32 @@ func (c *Context) pkgEnv(p *unitgraph.Package, src string) map[string]string {
 	}
 }
 
+// unitRustflags are the flags Cargo appends to a unit's rustc call: RUSTFLAGS or
+// the configuration's for its platform, then the profile's (cargo:
+// core/compiler/mod.rs, build_base_args, unit.rustflags).
+func (c *Context) unitRustflags(u *unitgraph.Unit) []string {
+	flags := append([]string{}, c.Rustflags[unitPlatform(u)]...)
+	return append(flags, u.Profile.Rustflags...)
+}
+
+// linker is the unit's -C linker=: the configured one, else the toolchain's.
+func (c *Context) linker(u *unitgraph.Unit) string {
+	if l := c.Linkers[unitPlatform(u)]; l != "" {
+		return l
+	}
+	return c.Toolchain.Linker
+}
+
+// addConfigEnv adds the configuration's [env] variables that env lacks: Cargo
+// never overrides a variable it sets (cargo: core/compiler/mod.rs, apply_env_config).
+func (c *Context) addConfigEnv(env map[string]string) {
+	for k, v := range c.ConfigEnv {
+		if _, ok := env[k]; !ok {
+			env[k] = v
+		}
+	}
+}
+
 // splitVersion splits semver "1.2.3-beta.1+build" into "1", "2", "3", "beta.1".
 func splitVersion(v string) (major, minor, patch, pre string) {
 	v, _, _ = strings.Cut(v, "+")
@@ -66,10 +92,13 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	env["OUT_DIR"] = job.OutDir(job.Self)
 	env["OPT_LEVEL"] = u.Profile.OptLevel
 	env["DEBUG"] = boolString(u.Profile.Debuginfo != "0" && u.Profile.Debuginfo != "")
-	env["PROFILE"] = profileRoot(u.Profile.Name)
+	env["PROFILE"] = profileRoot(u.Profile.Name, c.ProfileInherits)
 	env["RUSTC"] = tc.Rustc
 	env["RUSTDOC"] = tc.Rustdoc
-	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(u.Profile.Rustflags, "\x1f")
+	if l := c.Linkers[unitPlatform(u)]; l != "" {
+		env["RUSTC_LINKER"] = l
+	}
+	env["CARGO_ENCODED_RUSTFLAGS"] = strings.Join(c.unitRustflags(u), "\x1f")
 	if links := unitgraph.Str(p.Links); links != "" {
 		env["CARGO_MANIFEST_LINKS"] = links
 	}
@@ -79,9 +108,9 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	for k, v := range cfgEnv(tc.Cfg[platformKey(u)], u.Profile.DebugAssertions) {
 		env[k] = v
 	}
-	if len(u.Features) > 0 {
-		env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
-	}
+	// Set even when empty (cargo: custom_build.rs, build_work).
+	env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
+	c.addConfigEnv(env)
 	j.Env = env
 
 	for _, d := range u.Dependencies {
@@ -166,10 +195,18 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// profileRoot is PROFILE for build scripts: "release" for release-like profiles.
-func profileRoot(name string) string {
-	if name == "release" || name == "bench" {
-		return "release"
+// profileRoot is PROFILE for build scripts: "release" for release and bench and
+// the custom profiles that inherit from them, "debug" for the others (cargo:
+// core/profiles.rs, ProfileRoot).
+func profileRoot(name string, inherits map[string]string) string {
+	for range len(inherits) + 1 {
+		switch name {
+		case "release", "bench":
+			return "release"
+		case "dev", "test":
+			return "debug"
+		}
+		name = inherits[name]
 	}
 	return "debug"
 }

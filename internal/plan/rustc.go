@@ -12,6 +12,9 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
+// TargetTmpdir is CARGO_TARGET_TMPDIR for integration tests and benches.
+const TargetTmpdir = "/tmp"
+
 // Out returns the store path (or placeholder) of a dependency unit's output.
 type Out func(dep int) string
 
@@ -44,9 +47,23 @@ func outDir(u *unitgraph.Unit) string {
 	return job.Self + "/bin"
 }
 
+// ExtraFilename is the suffix of unit i's file names (-C extra-filename):
+// "-<hash>", but nothing for the dylib and cdylib targets of path packages,
+// whose files Cargo names plainly unless compiled as tests (cargo:
+// build_runner/compilation_files.rs, should_use_metadata; the Windows and
+// Emscripten cases are not handled).
+func (c *Context) ExtraFilename(i int) string {
+	u := &c.Graph.Units[i]
+	if u.Package.IsPath() && u.Mode != "test" && u.Target.IsLib() &&
+		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
+		return ""
+	}
+	return "-" + c.Hash(i)
+}
+
 // libFile is the file a dependent passes to --extern.
-func libFile(u *unitgraph.Unit, hash string, out string) (string, bool) {
-	stem := "lib" + u.Target.CrateName() + "-" + hash
+func libFile(u *unitgraph.Unit, extra string, out string) (string, bool) {
+	stem := "lib" + u.Target.CrateName() + extra
 	for _, ct := range u.Target.CrateTypes {
 		switch ct {
 		case "lib", "rlib":
@@ -98,18 +115,33 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		}
 	}
 	a = append(a, "--emit="+emit(u))
-	if u.IsProcMacro() || has(u.Target.CrateTypes, "dylib") {
+	// cargo: core/compiler/mod.rs, build_base_args: proc-macros, and dylibs the
+	// user did not select (a selected dylib links std statically).
+	if u.IsProcMacro() || (has(u.Target.CrateTypes, "dylib") && !c.Primary[pkg.ID]) {
 		a = append(a, "-C", "prefer-dynamic")
 	}
-	a = append(a, profileArgs(u)...)
+	codegen, checks := profileArgs(u, c.ltoArgs(i))
+	a = append(a, codegen...)
+	if m := c.Manifests[pkg.ID]; m != nil {
+		a = append(a, m.LintFlags...)
+	}
+	a = append(a, checks...)
 	if u.Mode == "test" {
-		a = append(a, "--test")
+		if c.noHarness(u) {
+			a = append(a, "--cfg", "test")
+		} else {
+			a = append(a, "--test")
+		}
 	}
 	for _, f := range u.Features {
 		a = append(a, "--cfg", fmt.Sprintf("feature=%q", f))
 	}
 	a = append(a, "--check-cfg", "cfg(docsrs,test)", "--check-cfg", checkCfgFeatures(pkg))
-	a = append(a, "-C", "metadata="+hash, "-C", "extra-filename=-"+hash)
+	a = append(a, "-C", "metadata="+hash)
+	extra := c.ExtraFilename(i)
+	if extra != "" {
+		a = append(a, "-C", "extra-filename="+extra)
+	}
 	if u.Profile.Rpath {
 		a = append(a, "-C", "rpath")
 	}
@@ -117,8 +149,8 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if u.Platform != nil {
 		a = append(a, "--target", *u.Platform)
 	}
-	if tc.Linker != "" {
-		a = append(a, "-C", "linker="+tc.Linker)
+	if l := c.linker(u); l != "" {
+		a = append(a, "-C", "linker="+l)
 	}
 	if u.Profile.Strip != "" && u.Profile.Strip != "none" {
 		a = append(a, "-C", "strip="+string(u.Profile.Strip))
@@ -131,7 +163,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if !pkg.IsPath() {
 		a = append(a, "--cap-lints", "allow")
 	}
-	a = append(a, u.Profile.Rustflags...)
+	a = append(a, c.unitRustflags(u)...)
 	j.Args = a
 
 	j.Env = c.pkgEnv(pkg, src)
@@ -142,9 +174,15 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if c.Primary[pkg.ID] {
 		j.Env["CARGO_PRIMARY_PACKAGE"] = "1"
 	}
+	// Integration tests and benches get a scratch directory baked in with env!;
+	// Cargo's is <target>/tmp, which does not exist where a derivation's test runs.
+	if u.Target.HasKind("test") || u.Target.HasKind("bench") {
+		j.Env["CARGO_TARGET_TMPDIR"] = TargetTmpdir
+	}
 	for k, v := range env {
 		j.Env[k] = v
 	}
+	c.addConfigEnv(j.Env)
 
 	// Executables lose Cargo's hash suffix: each unit has its own output.
 	if !u.Target.IsLib() || u.Mode == "test" {
@@ -152,7 +190,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		if u.IsBuildScriptCompile() {
 			name = "build-script-build"
 		}
-		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + "-" + hash, To: job.Self + "/bin/" + name}}
+		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + extra, To: job.Self + "/bin/" + name}}
 	}
 	return j, nil
 }
@@ -178,7 +216,7 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 		case du.Target.HasKind("bin") && !du.Target.IsLib():
 			env["CARGO_BIN_EXE_"+du.Target.Name] = out(d.Index) + "/bin/" + du.Target.Name
 		case du.Target.IsLib():
-			p, ok := libFile(du, c.Hash(d.Index), out(d.Index))
+			p, ok := libFile(du, c.ExtraFilename(d.Index), out(d.Index))
 			if !ok {
 				continue // cdylib/staticlib-only libraries are not Rust dependencies
 			}
@@ -313,14 +351,42 @@ func emit(u *unitgraph.Unit) string {
 	switch {
 	case u.Mode == "check":
 		return "dep-info,metadata"
-	case u.Mode == "build" && (has(u.Target.CrateTypes, "lib") || has(u.Target.CrateTypes, "rlib")):
+	case u.Mode == "build" && !requiresUpstreamObjects(u):
 		return "dep-info,metadata,link"
 	}
 	return "dep-info,link"
 }
 
-// profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args (items 8–15).
-func profileArgs(u *unitgraph.Unit) []string {
+// requiresUpstreamObjects reports units that link their dependencies' object
+// code, so no dependent can start from their metadata (cargo: core/compiler/unit.rs).
+func requiresUpstreamObjects(u *unitgraph.Unit) bool {
+	if !u.Target.IsLib() || u.IsProcMacro() || u.Target.HasKind("custom-build") {
+		return true
+	}
+	for _, t := range u.Target.CrateTypes {
+		if t != "lib" && t != "rlib" {
+			return true
+		}
+	}
+	return false
+}
+
+// noHarness reports a test unit of a target with harness = false.
+func (c *Context) noHarness(u *unitgraph.Unit) bool {
+	m := c.Manifests[u.PkgID]
+	if m == nil {
+		return false
+	}
+	if u.Target.IsLib() {
+		return m.NoHarness["lib:"+u.Target.CrateName()]
+	}
+	return len(u.Target.Kind) > 0 && m.NoHarness[u.Target.Kind[0]+":"+u.Target.Name]
+}
+
+// profileArgs mirrors cargo: core/compiler/mod.rs, build_base_args: the
+// codegen flags that come before the package's lints, and the debug-assertions
+// and overflow-checks flags that come after them.
+func profileArgs(u *unitgraph.Unit, lto []string) (codegen, checks []string) {
 	p := u.Profile
 	var a []string
 	if p.OptLevel != "0" {
@@ -329,20 +395,7 @@ func profileArgs(u *unitgraph.Unit) []string {
 	if p.Panic != "" && p.Panic != "unwind" {
 		a = append(a, "-C", "panic="+p.Panic)
 	}
-	switch p.LTO {
-	case "false", "":
-		a = append(a, "-C", "embed-bitcode=no")
-	case "off":
-		a = append(a, "-C", "lto=off")
-	default:
-		if !u.Target.IsLib() || has(u.Target.CrateTypes, "cdylib") || has(u.Target.CrateTypes, "staticlib") {
-			if p.LTO == "true" || p.LTO == "fat" {
-				a = append(a, "-C", "lto")
-			} else {
-				a = append(a, "-C", "lto="+p.LTO)
-			}
-		}
-	}
+	a = append(a, lto...)
 	if p.CodegenUnits != nil {
 		a = append(a, "-C", fmt.Sprintf("codegen-units=%d", *p.CodegenUnits))
 	}
@@ -352,6 +405,7 @@ func profileArgs(u *unitgraph.Unit) []string {
 			a = append(a, "-C", "split-debuginfo="+*p.SplitDebuginfo)
 		}
 	}
+	codegen, a = a, nil
 	// -C overflow-checks follows -C debug-assertions unless given; both follow opt-level.
 	if p.OptLevel != "0" {
 		if p.DebugAssertions {
@@ -370,7 +424,7 @@ func profileArgs(u *unitgraph.Unit) []string {
 	} else if !p.OverflowChecks {
 		a = append(a, "-C", "overflow-checks=off")
 	}
-	return a
+	return codegen, a
 }
 
 // checkCfgFeatures declares every feature of the package: cfg(feature, values("a", "b")).

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,15 +53,9 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 	t.Cargo = filepath.Join(bin, "cargo")
 	t.Cfg = map[string][]string{}
 	for _, target := range append([]string{""}, targets...) {
-		args := []string{t.Rustc, "--print", "cfg"}
-		if target != "" {
-			args = append(args, "--target", target)
+		if t.Cfg[target], err = t.printCfg(ctx, target, nil); err != nil {
+			return nil, err
 		}
-		out, err := run.Output(ctx, run.Cmd{Args: args})
-		if err != nil {
-			return nil, fmt.Errorf("asking rustc for cfg values: %w", err)
-		}
-		t.Cfg[target] = strings.Fields(string(out))
 	}
 
 	// Debian's cc is a symlink chain through /etc/alternatives, which the sandbox
@@ -84,16 +79,95 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 			}
 		}
 	} else {
-		t.SandboxPaths = []string{t.Sysroot}
-		// The linker, its libraries, crt objects and loader live in the base system.
-		for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
-			if _, err := os.Lstat(d); err == nil {
-				t.SandboxPaths = append(t.SandboxPaths, d)
-			}
-		}
+		t.useHost()
 	}
 	sort.Strings(t.StorePaths)
 	return t, nil
+}
+
+// useHost makes the sandbox show the toolchain and the base system.
+func (t *Toolchain) useHost() {
+	t.InStore = false
+	t.SandboxPaths = []string{t.Sysroot}
+	// The linker, its libraries, crt objects and loader live in the base system.
+	for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
+		if _, err := os.Lstat(d); err == nil {
+			t.SandboxPaths = append(t.SandboxPaths, d)
+		}
+	}
+}
+
+// AddLinker makes a configured linker (target.<t>.linker) reachable by the jobs:
+// on PATH, and as a derivation input or in the sandbox. It returns the path to
+// pass as -C linker=: a name is looked up on PATH, and symlinks are resolved
+// (the sandbox has no /etc/alternatives).
+func (t *Toolchain) AddLinker(linker string) (string, error) {
+	path := linker
+	if !strings.Contains(linker, "/") {
+		p, err := exec.LookPath(linker)
+		if err != nil {
+			return "", fmt.Errorf("linker %s: %w", linker, err)
+		}
+		path = p
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("linker %s: %w", linker, err)
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(real)
+	if !slices.Contains(strings.Split(t.Path, ":"), dir) {
+		t.Path += ":" + dir
+	}
+	switch {
+	case t.InStore && strings.HasPrefix(real, "/nix/store/"):
+		if root := storeRoot(real); !slices.Contains(t.StorePaths, root) {
+			t.StorePaths = append(t.StorePaths, root)
+			sort.Strings(t.StorePaths)
+		}
+		return real, nil
+	case t.InStore:
+		t.StorePaths = nil
+		t.useHost()
+	}
+	for _, p := range t.SandboxPaths {
+		if real == p || strings.HasPrefix(real, p+"/") {
+			return real, nil
+		}
+	}
+	t.SandboxPaths = append(t.SandboxPaths, dir)
+	return real, nil
+}
+
+// ApplyRustflags asks rustc again for the cfg values of each target whose units
+// get rustflags: Cargo runs `rustc --print cfg` with them, so build scripts see
+// --cfg and -C target-feature flags in CARGO_CFG_*. flags is keyed like Cfg.
+func (t *Toolchain) ApplyRustflags(ctx context.Context, flags map[string][]string) error {
+	for target, f := range flags {
+		if len(f) == 0 {
+			continue
+		}
+		cfg, err := t.printCfg(ctx, target, f)
+		if err != nil {
+			return err
+		}
+		t.Cfg[target] = cfg
+	}
+	return nil
+}
+
+func (t *Toolchain) printCfg(ctx context.Context, target string, flags []string) ([]string, error) {
+	args := []string{t.Rustc, "--print", "cfg"}
+	if target != "" {
+		args = append(args, "--target", target)
+	}
+	out, err := run.Output(ctx, run.Cmd{Args: append(args, flags...)})
+	if err != nil {
+		return nil, fmt.Errorf("asking rustc for cfg values: %w", err)
+	}
+	return strings.Fields(string(out)), nil
 }
 
 func storeRoot(p string) string {

@@ -1,0 +1,3 @@
+fn main() {
+    println!("{} {}", lib1::plain(), env!("FORCED"));
+}

@@ -1,0 +1,3 @@
+pub fn plain() -> &'static str {
+    env!("PLAIN")
+}

@@ -1,0 +1,6 @@
+//! A library.
+
+/// One.
+pub fn f() -> u32 {
+    1
+}

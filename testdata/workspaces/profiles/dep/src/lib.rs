@@ -1,0 +1,3 @@
+pub fn profile() -> &'static str {
+    env!("DEP_PROFILE")
+}

@@ -1,0 +1,4 @@
+#[unsafe(no_mangle)]
+pub extern "C" fn ffi_len() -> usize {
+    dep::profile().len()
+}

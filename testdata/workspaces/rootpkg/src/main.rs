@@ -1,0 +1,1 @@
+fn main() { println!("{} {}", sub::x(), env!("ROOT_OUT").len()); }

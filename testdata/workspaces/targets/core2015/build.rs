@@ -1,0 +1,5 @@
+extern crate helper;
+
+fn main() {
+    println!("cargo:rustc-env=HELP={}", helper::help());
+}

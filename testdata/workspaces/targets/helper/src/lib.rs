@@ -1,0 +1,1 @@
+pub fn help() -> u8 { 7 }

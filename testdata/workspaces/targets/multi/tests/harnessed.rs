@@ -1,0 +1,1 @@
+#[test] fn t() { assert!(!multi::name().is_empty()); }

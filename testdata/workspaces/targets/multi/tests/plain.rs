@@ -1,0 +1,1 @@
+fn main() { assert!(!multi::name().is_empty()); }

@@ -36,6 +36,8 @@ var (
 	storeHashRe = regexp.MustCompile(`/nix/store/[0-9a-z]{32}-`)
 	secondsRe   = regexp.MustCompile(`(in |"elapsedSeconds": |"seconds": )[0-9.e-]+`)
 	registryRe  = regexp.MustCompile(`registry\+[^#"]*#`)
+	// Cargo's -C extra-filename: it follows the plan's unit hash, not the output.
+	extraFileRe = regexp.MustCompile(`-[0-9a-f]{16}\.(rlib|rmeta|so|a)\b`)
 )
 
 // normalize removes what changes between runs and machines: store hashes, the
@@ -44,6 +46,7 @@ func normalize(s, ws string) string {
 	s = strings.ReplaceAll(s, ws, "$WS")
 	s = storeHashRe.ReplaceAllString(s, "/nix/store/HASH-")
 	s = secondsRe.ReplaceAllString(s, "${1}T")
+	s = extraFileRe.ReplaceAllString(s, "-HASH.$1")
 	return registryRe.ReplaceAllString(s, "registry+REGISTRY#")
 }
 

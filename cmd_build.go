@@ -62,7 +62,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json: json prints Cargo's compiler-artifact and build-finished messages on stdout"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON report of the build on stdout (result, every unit with status and time)"},
 		&cli.BoolFlag{Name: "timings", Usage: "print where the time went: Cargo's unit graph, planning, registration, nix build"},
-		&cli.BoolFlag{Name: "recheck", Usage: "ask Cargo and Nix even when nothing changed since the last build"},
+		&cli.BoolFlag{Name: "recheck", Usage: "ask Cargo, rustc and Nix even when nothing changed since the last build"},
 	}
 }
 
@@ -119,6 +119,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err != nil {
 		return err
 	}
+	cfg.Start, cfg.NoCache = start, c.Bool("recheck")
 	if !cfg.DryRun && !c.Bool("json") && c.String("message-format") == "human" && !c.Bool("recheck") {
 		if st := noop.Load(stampPath); st.Fresh(args, environ) {
 			return replay(c, cfg, st, start)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"io"
+	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
@@ -27,6 +28,10 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Printer shows progress on Stderr; nil prints plain lines.
 	Printer *Printer
+	// NoCache asks Cargo and rustc again instead of reusing their last answers.
+	NoCache bool
+
+	Start time.Time // when the command started: caches record only older inputs
 }
 
 func (c *Config) printer() *Printer {

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 // NoopInputs lists what decides this plan, for the no-op fingerprint: the path
@@ -15,14 +16,29 @@ import (
 // configuration from dir upwards and in their homes, and the programs used.
 func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 	var in noop.Inputs
-	dirs, files := map[string]bool{}, map[string]bool{}
+	dirs := map[string]bool{}
 	for _, u := range p.Graph.Units {
-		files[u.Package.ManifestPath] = true
 		if u.Package.IsPath() {
 			dirs[u.Package.Dir()] = true
 		}
 	}
-	root := p.Graph.Workspace.WorkspaceRoot
+	for d := range dirs {
+		in.Dirs = append(in.Dirs, d)
+	}
+	sort.Strings(in.Dirs)
+	in.Files = settingsFiles(dir, p.Graph, cfg, p.Toolchain.Rustc, p.Builder.Dir)
+	return in
+}
+
+// settingsFiles lists the files besides sources that decide Cargo's answers
+// and the plan: every manifest, the lock file, Cargo's and rustup's
+// configuration from dir upwards and in their homes, and the programs used.
+func settingsFiles(dir string, g *unitgraph.Graph, cfg *Config, extra ...string) []string {
+	files := map[string]bool{}
+	for _, u := range g.Units {
+		files[u.Package.ManifestPath] = true
+	}
+	root := g.Workspace.WorkspaceRoot
 	files[filepath.Join(root, "Cargo.toml")] = true
 	files[filepath.Join(root, "Cargo.lock")] = true
 	for d := dir; ; d = filepath.Dir(d) {
@@ -46,7 +62,7 @@ func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 		files[filepath.Join(cargoHome, "config.toml")] = true
 		files[filepath.Join(rustupHome, "settings.toml")] = true
 	}
-	for _, prog := range []string{"cargo", "rustc", orDefault(cfg.Nix, "nix"), orDefault(cfg.Rustc, "rustc")} {
+	for _, prog := range []string{"cargo", "rustc", orDefault(cfg.Nix, "nix"), orDefault(cfg.Rustc, "rustc"), orDefault(cfg.Query.Cargo, "cargo")} {
 		if path, err := exec.LookPath(prog); err == nil {
 			files[path] = true
 		}
@@ -54,17 +70,17 @@ func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 	if self, err := os.Executable(); err == nil {
 		files[self] = true
 	}
-	files[p.Toolchain.Rustc] = true
-	files[p.Builder.Dir] = true
-	for d := range dirs {
-		in.Dirs = append(in.Dirs, d)
+	for _, f := range extra {
+		if f != "" {
+			files[f] = true
+		}
 	}
+	out := make([]string, 0, len(files))
 	for f := range files {
-		in.Files = append(in.Files, f)
+		out = append(out, f)
 	}
-	sort.Strings(in.Dirs)
-	sort.Strings(in.Files)
-	return in
+	sort.Strings(out)
+	return out
 }
 
 // NoopResult is what a later no-op run shows again.

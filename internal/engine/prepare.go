@@ -39,23 +39,14 @@ type Plan struct {
 // Prepare asks Cargo for the graph and writes every derivation (in memory).
 func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	start := time.Now()
-	g, err := unitgraph.Load(ctx, cfg.Query)
+	if cfg.Start.IsZero() {
+		cfg.Start = start
+	}
+	g, tc, err := loadGraph(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	cargoDone := time.Now()
-	var targets []string
-	seen := map[string]bool{}
-	for _, u := range g.Units {
-		if u.Platform != nil && !seen[*u.Platform] {
-			seen[*u.Platform] = true
-			targets = append(targets, *u.Platform)
-		}
-	}
-	tc, err := toolchain.Detect(ctx, cfg.Rustc, targets)
-	if err != nil {
-		return nil, err
-	}
 	builder, err := findBuilder(cfg.BuilderPath)
 	if err != nil {
 		return nil, err

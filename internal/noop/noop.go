@@ -118,12 +118,17 @@ func statLine(p string) (string, time.Time) {
 // Path is where the stamp of a command run in dir lives: the user's cache, so
 // nothing is written into the workspace before Cargo tells where its target is.
 func Path(dir string, args []string) (string, error) {
+	return CachePath("noop", dir, args)
+}
+
+// CachePath names a file of kind (noop, graph) for a command run in dir.
+func CachePath(kind, dir string, args []string) (string, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%q", dir, args)))
-	return filepath.Join(cache, "cargo-nix-unit", "noop", hex.EncodeToString(sum[:12])+".json"), nil
+	return filepath.Join(cache, "cargo-nix-unit", kind, hex.EncodeToString(sum[:12])+".json"), nil
 }
 
 // Load reads the stamp at path; a missing or unreadable one is no stamp.
@@ -157,17 +162,22 @@ func (s *Stamp) Fresh(args, environ []string) bool {
 	return err == nil && key == s.Key
 }
 
-// Save writes the stamp atomically (temp file and rename), so a concurrent run
-// reads either the old stamp or the new one.
+// Save writes the stamp atomically, so a concurrent run reads either the old
+// stamp or the new one.
 func (s *Stamp) Save(path string) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
+	return WriteAtomic(path, b)
+}
+
+// WriteAtomic writes b to path through a temporary file and a rename.
+func WriteAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".stamp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,16 @@ type Query struct {
 // `-Z unstable-options`, and must not reach builds, where build scripts probing the
 // compiler would take nightly-only paths.
 func Load(ctx context.Context, q Query) (*Graph, error) {
+	graphJSON, mdJSON, err := Ask(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(graphJSON, mdJSON)
+}
+
+// Ask runs Cargo's two queries, the unit graph and the metadata, side by side,
+// and returns their JSON.
+func Ask(ctx context.Context, q Query) (graphJSON, mdJSON []byte, err error) {
 	cargo := q.Cargo
 	if cargo == "" {
 		cargo = "cargo"
@@ -32,17 +42,23 @@ func Load(ctx context.Context, q Query) (*Graph, error) {
 	if sub == "" {
 		sub = "build"
 	}
+	var mdErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mdArgs := append([]string{cargo, "metadata", "--format-version", "1"}, q.MetadataArgs...)
+		mdJSON, mdErr = run.Output(ctx, run.Cmd{Dir: q.Dir, Args: mdArgs})
+	}()
 	graphArgs := append([]string{cargo, sub, "--unit-graph", "-Z", "unstable-options"}, q.BuildArgs...)
-	graphJSON, err := run.Output(ctx, run.Cmd{Dir: q.Dir, Args: graphArgs, Env: []string{"RUSTC_BOOTSTRAP=1"}})
+	graphJSON, err = run.Output(ctx, run.Cmd{Dir: q.Dir, Args: graphArgs, Env: []string{"RUSTC_BOOTSTRAP=1"}})
+	<-done
 	if err != nil {
-		return nil, cargoError("cargo could not produce the unit graph", err)
+		return nil, nil, cargoError("cargo could not produce the unit graph", err)
 	}
-	mdArgs := append([]string{cargo, "metadata", "--format-version", "1"}, q.MetadataArgs...)
-	mdJSON, err := run.Output(ctx, run.Cmd{Dir: q.Dir, Args: mdArgs})
-	if err != nil {
-		return nil, cargoError("cargo metadata failed", err)
+	if mdErr != nil {
+		return nil, nil, cargoError("cargo metadata failed", mdErr)
 	}
-	return Parse(graphJSON, mdJSON)
+	return graphJSON, mdJSON, nil
 }
 
 // cargoError passes Cargo's own message through: it already names the file and setting.

@@ -8,9 +8,11 @@ import (
 
 // Activity and result types of Nix's internal-json log (libutil/logging.hh).
 const (
+	actBuilds       = 104
 	actBuild        = 105
 	actBuildWaiting = 111
 	resBuildLogLine = 101
+	resProgress     = 105
 )
 
 // Event is one line of `--log-format internal-json` (after the "@nix " prefix).
@@ -48,6 +50,17 @@ func (e Event) field(i int) string {
 	return s
 }
 
+func (e Event) intField(i int) int {
+	if i >= len(e.Fields) {
+		return 0
+	}
+	var n int
+	if json.Unmarshal(e.Fields[i], &n) != nil {
+		return 0
+	}
+	return n
+}
+
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
@@ -56,6 +69,15 @@ type Tracker struct {
 	Errors  []string    // error messages from Nix
 	builds  map[uint64]string
 	Logs    map[string][]string // drv path → its build log lines
+	// Expected and Done are the Builds activity's last progress ([done, expected,
+	// running, failed]): with CA derivations Nix first expects to build every
+	// derivation with a CA input, then lowers the count as they resolve to existing
+	// results. After Freeze they no longer change (Nix lowers them as it cancels).
+	Expected, Done int
+	buildsID       uint64
+	buildsSeen     bool
+	frozen         bool
+
 	OnStart func(drvPath string)
 	OnLog   func(drvPath, line string)
 }
@@ -79,8 +101,13 @@ func (t *Tracker) Handle(e Event) {
 			}
 		case actBuildWaiting:
 			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
+		case actBuilds:
+			t.buildsID, t.buildsSeen = e.ID, true
 		}
 	case "result":
+		if e.Type == resProgress && t.buildsSeen && e.ID == t.buildsID && !t.frozen {
+			t.Done, t.Expected = e.intField(0), e.intField(1)
+		}
 		if e.Type == resBuildLogLine {
 			if drv, ok := t.builds[e.ID]; ok {
 				line := e.field(0)
@@ -103,6 +130,9 @@ var (
 )
 
 func stripANSI(s string) string { return ansiRe.ReplaceAllString(s, "") }
+
+// Freeze keeps Expected and Done as they are: the state when the build was interrupted.
+func (t *Tracker) Freeze() { t.frozen = true }
 
 // CutOff lists the CA derivations that resolved to a derivation that was not
 // built in this run: an equivalent result existed already (early cutoff).

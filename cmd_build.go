@@ -94,6 +94,10 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		return err
 	}
 	added, err := p.Register(ctx, st)
+	if engine.Collected(err) {
+		// A garbage collection took an input between two registrations: once more.
+		added, err = p.Register(ctx, st)
+	}
 	if err != nil {
 		return err
 	}
@@ -104,6 +108,14 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		return nil
 	}
 	r, err := p.Build(ctx, cfg, added, start)
+	if engine.Collected(err) {
+		fmt.Fprintf(cfg.Stderr, "warning: derivations were garbage-collected before the build started; registering them again\n")
+		more, rerr := p.Register(ctx, st)
+		if rerr != nil {
+			return rerr
+		}
+		r, err = p.Build(ctx, cfg, added+more, start)
+	}
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	added, err := p.Register(ctx, st)
 	if engine.Collected(err) {
-		// A garbage collection took an input between two registrations: once more.
+		fmt.Fprintf(cfg.Stderr, "warning: a derivation was garbage-collected during registration; registering again\n")
 		added, err = p.Register(ctx, st)
 	}
 	if err != nil {

@@ -104,36 +104,19 @@ func TestGCBetweenRegistrationAndBuild(t *testing.T) {
 	paths := newPaths(t, ws, "auto", before)
 	collect(paths)
 
-	realNix, err := exec.LookPath("nix")
-	if err != nil {
-		t.Fatal(err)
-	}
-	realStore, err := exec.LookPath("nix-store")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	list := filepath.Join(dir, "paths")
 	if err := os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	wrapper := fmt.Sprintf(`#!/bin/sh
-# The first 'nix build' finds its derivations collected.
-for a in "$@"; do
+	// The first 'nix build' finds its derivations collected.
+	wrapNix(t, dir, fmt.Sprintf(`for a in "$@"; do
   if [ "$a" = build ] && [ ! -e %[1]s/done ]; then
     touch %[1]s/done
-    while read -r p; do %[2]s --delete "$p" >/dev/null 2>&1; done < %[3]s
+    while read -r p; do "$STORE" --delete "$p" >/dev/null 2>&1; done < %[2]s
     break
   fi
-done
-exec %[4]s "$@"
-`, dir, realStore, list, realNix)
-	if err := os.WriteFile(filepath.Join(dir, "nix"), []byte(wrapper), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(realStore, filepath.Join(dir, "nix-store")); err != nil {
-		t.Fatal(err)
-	}
+done`, dir, list))
 	r := mustCNU(t, ws, "build", "--no-link", "--nix", filepath.Join(dir, "nix"))
 	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
 		t.Fatalf("the wrapper never saw `nix build`: %v", err)
@@ -205,5 +188,56 @@ func TestGCDuringBuild(t *testing.T) {
 	t.Logf("%d collections of %d paths took %d while nix build ran", rounds, len(paths), deleted)
 	if err != nil {
 		t.Fatalf("build failed while collections ran: %v\n%s", err, stderr.String())
+	}
+}
+
+// A collection between two registrations (the wrapper collects the derivation
+// added first just before the second is added, which needs it) makes the tool
+// register again.
+func TestGCDuringRegistration(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	before := closure(t, ws, "on")
+	nonceEdit(t, ws)
+	collect(newPaths(t, ws, "on", before))
+	dir := t.TempDir()
+	wrapNix(t, dir, fmt.Sprintf(`case " $* " in
+*" derivation add "*)
+  n=$(cat %[1]s/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > %[1]s/count
+  [ $n = 2 ] && "$STORE" --delete "$(cat %[1]s/last)" >/dev/null 2>&1 && touch %[1]s/collected
+  out=$("$NIX" "$@") || exit $?
+  echo "$out" > %[1]s/last
+  echo "$out"
+  exit 0;;
+esac
+`, dir))
+	r := mustCNU(t, ws, "build", "--no-link", "--content-addressed=on", "--nix", filepath.Join(dir, "nix"))
+	if _, err := os.Stat(filepath.Join(dir, "collected")); err != nil {
+		t.Fatalf("the wrapper collected nothing: %v\n%s", err, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "garbage-collected during registration") {
+		t.Errorf("no collection noticed; stderr:\n%s", r.stderr)
+	}
+}
+
+// wrapNix writes dir/nix, a shell script running script (with $NIX and $STORE
+// naming the real programs) before passing its arguments on to the real nix,
+// and dir/nix-store, which the tool finds next to it.
+func wrapNix(t *testing.T, dir, script string) {
+	t.Helper()
+	realNix, err := exec.LookPath("nix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	realStore, err := exec.LookPath("nix-store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := fmt.Sprintf("#!/bin/sh\nNIX=%s\nSTORE=%s\n%s\nexec \"$NIX\" \"$@\"\n", realNix, realStore, script)
+	if err := os.WriteFile(filepath.Join(dir, "nix"), []byte(sh), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(realStore, filepath.Join(dir, "nix-store")); err != nil {
+		t.Fatal(err)
 	}
 }

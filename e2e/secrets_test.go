@@ -14,6 +14,12 @@ import (
 // every output.
 func TestSecretsStayOutOfTheStore(t *testing.T) {
 	requireTools(t)
+	t.Run("git", func(t *testing.T) { secretsStayOut(t, true) })
+	// Without git there is no ignore list, the other exclusions hold.
+	t.Run("no git", func(t *testing.T) { secretsStayOut(t, false) })
+}
+
+func secretsStayOut(t *testing.T, useGit bool) {
 	ws := copyWorkspace(t, "workspace")
 	canaries := map[string]string{
 		"ignored":    "canary-gitignored-7f3a",
@@ -24,6 +30,7 @@ func TestSecretsStayOutOfTheStore(t *testing.T) {
 		"github":     "ghp_canary0123456789abcdefghijklmnopqrstu",
 		"aws":        "canary-aws-secret-3b8d",
 		"mytoken":    "canary-my-token-a07c",
+		"cargocred":  "canary-cargo-credentials-4e1d",
 	}
 	write := func(rel, data string) {
 		p := filepath.Join(ws, rel)
@@ -34,13 +41,17 @@ func TestSecretsStayOutOfTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(".gitignore", "Cargo.lock\ntarget/\nresult\n*.secret\nprivate/\n")
-	write("greeter/notes.secret", canaries["ignored"])
-	write("app/src/keys.secret", canaries["ignored"])
-	write("greeter/private/key.txt", canaries["ignoreddir"])
+	if useGit {
+		write(".gitignore", "Cargo.lock\ntarget/\nresult\n*.secret\nprivate/\n")
+		write("greeter/notes.secret", canaries["ignored"])
+		write("app/src/keys.secret", canaries["ignored"])
+		write("greeter/private/key.txt", canaries["ignoreddir"])
+	}
 	write(".env", "TOKEN="+canaries["env"])
 	write("greeter/.env", "TOKEN="+canaries["env"])
 	write("app/.env.local", "TOKEN="+canaries["envlocal"])
+	write("greeter/.cargo/credentials.toml", "[registry]\ntoken = \""+canaries["cargocred"]+"\"\n")
+	write("app/.cargo/credentials", "[registry]\ntoken = \""+canaries["cargocred"]+"\"\n")
 	write("target/marker", canaries["target"])
 	write("greeter/target/marker", canaries["target"])
 	// A control: a tracked file's content must be found, or the search proves nothing.
@@ -53,9 +64,11 @@ func TestSecretsStayOutOfTheStore(t *testing.T) {
 			t.Fatalf("git %s: %s", strings.Join(args, " "), r.stderr)
 		}
 	}
-	git("init", "-q")
-	git("add", "-A")
-	git("commit", "-q", "-m", "workspace")
+	if useGit {
+		git("init", "-q")
+		git("add", "-A")
+		git("commit", "-q", "-m", "workspace")
+	}
 
 	env := []string{
 		"GITHUB_TOKEN=" + canaries["github"],

@@ -28,11 +28,13 @@ func TestInterruptedBuildContinues(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			ws := copyWorkspace(t, "workspace")
 			nonce := fmt.Sprintf("%d", time.Now().UnixNano())
-			edit(t, filepath.Join(ws, "app/build.rs"), "fn main() {", "fn main() {\n    // "+nonce+`
+			// Nonces in the programs' output, not comments: new binaries and outputs, so
+			// no unit resolves to an earlier run's result.
+			edit(t, filepath.Join(ws, "app/build.rs"), "fn main() {", "fn main() {\n    println!(\"cargo::rustc-env=APP_NONCE="+nonce+"\");"+`
     if std::env::var("DEP_GREETER_SLOW").is_ok() {
         std::thread::sleep(std::time::Duration::from_secs(3600));
     }`)
-			edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", "fn main() {\n    // "+nonce+"\n    println!(\"cargo::metadata=slow=1\");")
+			edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", "fn main() {\n    println!(\"cargo::metadata=nonce="+nonce+"\");\n    println!(\"cargo::metadata=slow=1\");")
 
 			stderr, code, children := buildUntil(t, ws, "Compiling app v1.0.0 (build script run)", sig)
 			if want := 128 + int(sig); code != want {

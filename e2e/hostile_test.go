@@ -20,6 +20,16 @@ func TestHostileWorkspacePath(t *testing.T) {
 		t.Fatalf("copying workspace: %v\n%s", err, out)
 	}
 	os.RemoveAll(filepath.Join(ws, "target"))
+	// A member directory with such a name puts it in rustc's arguments (paths there
+	// are relative to the workspace), so in the ATerm: its escaping must match Nix's.
+	odddir := "ma cros \"q\" 'x'\nü$HOME"
+	if err := os.Rename(filepath.Join(ws, "greeter-macros"), filepath.Join(ws, odddir)); err != nil {
+		t.Fatal(err)
+	}
+	tomlDir := strings.NewReplacer(`"`, `\"`, "\n", `\n`).Replace(odddir)
+	edit(t, filepath.Join(ws, "Cargo.toml"), `"greeter-macros"`, `"`+tomlDir+`"`)
+	edit(t, filepath.Join(ws, "app/Cargo.toml"), `path = "../greeter-macros"`, `path = "../`+tomlDir+`"`)
+	edit(t, filepath.Join(ws, odddir, "src/lib.rs"), "use ", fmt.Sprintf("// %d\nuse ", time.Now().UnixNano()))
 	// New derivations and sources, so this run registers them.
 	edit(t, filepath.Join(ws, "greeter/src/lib.rs"), `"Good day, {name}!"`, fmt.Sprintf(`"Good day, {name}! %d"`, time.Now().UnixNano()))
 	odd := filepath.Join(ws, "greeter", "data \"q\" 'x'\n\tü\\.txt")
@@ -28,8 +38,10 @@ func TestHostileWorkspacePath(t *testing.T) {
 	}
 	link := filepath.Join(t.TempDir(), "result")
 	r := mustCNU(t, ws, "build", "-o", link)
-	if !strings.Contains(r.stderr, "Compiling greeter v0.2.1 (lib)") {
-		t.Errorf("greeter's lib was not rebuilt:\n%s", r.stderr)
+	for _, u := range []string{"greeter v0.2.1 (lib)", "greeter-macros v0.1.0 (proc-macro)"} {
+		if !strings.Contains(r.stderr, "Compiling "+u) {
+			t.Errorf("%s was not rebuilt:\n%s", u, r.stderr)
+		}
 	}
 	got := run(t, ws, nil, filepath.Join(link, "bin", "app"))
 	if want := cargoRun(t, ws); got.stdout != want {

@@ -141,6 +141,10 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	regStart := time.Now()
 	added, err := p.Register(ctx, st)
+	if engine.Collected(err) {
+		fmt.Fprintf(cfg.Stderr, "warning: a derivation was garbage-collected during registration; registering again\n")
+		added, err = p.Register(ctx, st)
+	}
 	if err != nil {
 		return err
 	}
@@ -153,6 +157,14 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	buildStart := time.Now()
 	r, err := p.Build(ctx, cfg, added, start)
+	if engine.Collected(err) {
+		fmt.Fprintf(cfg.Stderr, "warning: derivations were garbage-collected before the build started; registering them again\n")
+		more, rerr := p.Register(ctx, st)
+		if rerr != nil {
+			return rerr
+		}
+		r, err = p.Build(ctx, cfg, added+more, start)
+	}
 	if err != nil {
 		return err
 	}

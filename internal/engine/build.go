@@ -82,6 +82,9 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, p.interrupted(t, err)
+		}
 		return nil, p.explainFailure(t, err, pr.Color)
 	}
 	r := &Report{Units: len(p.Units), Registered: registered, Durations: map[int]time.Duration{}, Elapsed: time.Since(start)}
@@ -169,6 +172,35 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 	}
 	return &BuildError{Msg: b.String()}
 }
+
+// interrupted says how far the build got when it was cancelled: every unit but
+// the builds Nix still expected (the root's included) is done. With CA
+// derivations Nix may still expect units that will resolve to existing results,
+// so the count errs low.
+func (p *Plan) interrupted(t *nixbuild.Tracker, err error) error {
+	ie := &InterruptedError{Stage: "building", Total: len(p.Units), Done: -1, Err: err}
+	if done, expected := t.Progress[0], t.Progress[1]; expected > 0 {
+		ie.Done = min(max(len(p.Units)+1-(expected-done), 0), len(p.Units))
+	}
+	return ie
+}
+
+// InterruptedError is a run cancelled by a signal; what Nix finished stays in the
+// store, so the next run continues from there.
+type InterruptedError struct {
+	Stage       string // "building"
+	Done, Total int    // units built (now or before); Done is -1 when unknown
+	Err         error
+}
+
+func (e *InterruptedError) Error() string {
+	if e.Done < 0 {
+		return fmt.Sprintf("interrupted while %s; run the command again to continue", e.Stage)
+	}
+	return fmt.Sprintf("interrupted while %s (%d of %d units done); run the command again to continue", e.Stage, e.Done, e.Total)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
 
 // BuildError is a failed unit build; the command exits with Cargo's status 101.
 type BuildError struct{ Msg string }

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
@@ -76,6 +78,23 @@ func (p *Plan) Register(ctx context.Context, s store.Store) (int, error) {
 	}
 	return added, nil
 }
+
+// Collected reports whether err says a path this run registered is gone: a
+// garbage collection ran between `nix derivation add` and its use (by a later
+// `nix derivation add` or by `nix build`), since the CLI holds no temp roots.
+// Registering again and retrying once closes the gap in practice; a store client
+// holding temp roots for the whole run closes it for good.
+func Collected(err error) bool {
+	var be *BuildError
+	if err == nil || errors.As(err, &be) { // a unit's log may say anything
+		return false
+	}
+	return collectedRe.MatchString(err.Error())
+}
+
+// Nix 2.18–2.26: "path '/nix/store/…' is not valid" (an input of `nix derivation add`),
+// "cannot build missing derivation '/nix/store/….drv'" (`nix build`).
+var collectedRe = regexp.MustCompile(`path '` + aterm.StoreDir + `/[^']+' is not valid|cannot build missing derivation`)
 
 // ProbeCA reports whether the store accepts floating content-addressed derivations:
 // it registers a tiny one. The daemon decides, whatever the client's configuration

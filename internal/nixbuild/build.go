@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Options for one `nix build`.
@@ -50,6 +52,10 @@ func Run(ctx context.Context, o Options, t *Tracker) (*Result, error) {
 	}
 	args = append(args, o.Installables...)
 	cmd := exec.CommandContext(ctx, nix, args...)
+	// On cancellation nix gets SIGINT, as from a terminal's Ctrl-C: it stops its
+	// builders and releases its locks; only if it hangs is it killed.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -63,6 +69,9 @@ func Run(ctx context.Context, o Options, t *Tracker) (*Result, error) {
 	r := bufio.NewReaderSize(stderr, 1<<16)
 	for {
 		line, err := r.ReadString('\n')
+		if ctx.Err() != nil {
+			t.Freeze() // what follows is Nix cancelling builds
+		}
 		if line != "" {
 			if e, ok := ParseLine(strings.TrimRight(line, "\n")); ok {
 				t.Handle(e)
@@ -77,6 +86,9 @@ func Run(ctx context.Context, o Options, t *Tracker) (*Result, error) {
 		}
 	}
 	if err := cmd.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("nix build: %w", context.Cause(ctx))
+		}
 		msgs := append(t.Errors, other...)
 		return nil, fmt.Errorf("nix build failed (%v): %s", err, strings.Join(msgs, "\n"))
 	}

@@ -51,6 +51,17 @@ func (e Event) field(i int) string {
 	return s
 }
 
+func (e Event) intField(i int) int {
+	if i >= len(e.Fields) {
+		return 0
+	}
+	var n int
+	if json.Unmarshal(e.Fields[i], &n) != nil {
+		return 0
+	}
+	return n
+}
+
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
@@ -62,9 +73,14 @@ type Tracker struct {
 	Running  []string                 // drv paths building now, in start order
 	Duration map[string]time.Duration // drv path → how long its build took
 	Logs     map[string][]string      // drv path → its build log lines
-	// Progress is Nix's count of derivation builds: done, expected, running, failed.
+	// Progress is the Builds activity's last count: done, expected, running,
+	// failed. With CA derivations Nix first expects to build every derivation with
+	// a CA input, then lowers the count as they resolve to existing results. After
+	// Freeze it no longer changes (Nix lowers it as it cancels).
 	Progress   [4]int
 	progressID uint64
+	progressOK bool // the Builds activity started
+	frozen     bool
 	OnStart    func(drvPath string)
 	OnStop     func(drvPath string)
 	OnLog      func(drvPath, line string)
@@ -84,7 +100,7 @@ func (t *Tracker) Handle(e Event) {
 	case "start":
 		switch e.Type {
 		case actBuilds:
-			t.progressID = e.ID
+			t.progressID, t.progressOK = e.ID, true
 		case actBuild:
 			drv := e.field(0)
 			t.builds[e.ID] = drv
@@ -121,9 +137,9 @@ func (t *Tracker) Handle(e Event) {
 					t.OnLog(drv, line)
 				}
 			}
-		case e.Type == resProgress && e.ID == t.progressID && len(e.Fields) >= 4:
+		case e.Type == resProgress && t.progressOK && e.ID == t.progressID && !t.frozen:
 			for k := range t.Progress {
-				json.Unmarshal(e.Fields[k], &t.Progress[k])
+				t.Progress[k] = e.intField(k)
 			}
 			if t.OnProgress != nil {
 				t.OnProgress()
@@ -135,6 +151,9 @@ func (t *Tracker) Handle(e Event) {
 		}
 	}
 }
+
+// Freeze keeps Progress as it is: the state when the build was interrupted.
+func (t *Tracker) Freeze() { t.frozen = true }
 
 var (
 	ansiRe   = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")

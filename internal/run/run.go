@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Cmd describes one external process.
@@ -47,6 +48,9 @@ func Output(ctx context.Context, c Cmd) ([]byte, error) {
 		fmt.Fprintf(Trace, "+ %s\n", strings.Join(c.Args, " "))
 	}
 	cmd := exec.CommandContext(ctx, c.Args[0], c.Args[1:]...)
+	// Cancelled (Ctrl-C, SIGTERM): the child gets SIGINT to clean up, then SIGKILL.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Dir = c.Dir
 	if len(c.Env) > 0 {
 		cmd.Env = append(os.Environ(), c.Env...)
@@ -59,6 +63,9 @@ func Output(ctx context.Context, c Cmd) ([]byte, error) {
 		cmd.Stderr = io.MultiWriter(&stderr, c.Stderr)
 	}
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return stdout.Bytes(), fmt.Errorf("%s: %w", c.Args[0], context.Cause(ctx))
+		}
 		return stdout.Bytes(), &Error{Args: c.Args, Stderr: stderr.String(), Err: err}
 	}
 	return stdout.Bytes(), nil

@@ -27,8 +27,9 @@ type Tree struct {
 }
 
 // Select lists the files of the package in dir that belong in the store: what git
-// would track (so ignored files, .git and target/ stay out), never .env files, and
-// nothing of packages nested below dir, which have their own sources.
+// would track (so ignored files, .git and target/ stay out), never .env files or
+// .cargo/credentials(.toml), and nothing of packages nested below dir, which have
+// their own sources.
 func Select(ctx context.Context, dir, name string) (*Tree, error) {
 	return new(Lister).Select(ctx, dir, name)
 }
@@ -88,6 +89,10 @@ func excluded(f string, nested map[string]bool) bool {
 	}
 	for i, p := range parts {
 		if p == ".git" || (i == len(parts)-1 && strings.HasPrefix(p, ".env")) {
+			return true
+		}
+		// Cargo's registry tokens (cargo: util/context, credentials file).
+		if i == len(parts)-2 && p == ".cargo" && (parts[i+1] == "credentials" || parts[i+1] == "credentials.toml") {
 			return true
 		}
 		if i < len(parts)-1 && nested[strings.Join(parts[:i+1], "/")] {

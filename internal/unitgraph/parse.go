@@ -29,7 +29,10 @@ func Parse(graphJSON, metadataJSON []byte) (*Graph, error) {
 		return nil, fmt.Errorf("cargo metadata has format version %d; cargo-nix-unit understands version 1 only", md.Version)
 	}
 	byID := make(map[string]*Package, len(md.Packages))
-	for _, p := range md.Packages {
+	for i, p := range md.Packages {
+		if p == nil {
+			return nil, fmt.Errorf("reading cargo metadata: package %d is null", i)
+		}
 		byID[p.ID] = p
 	}
 	for _, id := range md.WorkspaceMembers {

@@ -8,7 +8,7 @@ import (
 
 // testdata/ws1.*.json were captured from cargo 1.95 on a workspace with a lib whose
 // build script has `links`, a proc-macro, and a bin using both.
-func load(t *testing.T) ([]byte, []byte) {
+func load(t testing.TB) ([]byte, []byte) {
 	t.Helper()
 	g, err := os.ReadFile("testdata/ws1.unitgraph.json")
 	if err != nil {

@@ -1,0 +1,141 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var interruptedRe = regexp.MustCompile(`^interrupted while building \((\d+) of 33 units done\); run the command again to continue$`)
+
+// SIGINT or SIGTERM during `nix build` stops nix, exits 130 or 143 with one line
+// saying how far the build got, and the next run continues: what finished is reused.
+//
+// No timing is assumed: app's build script sleeps for an hour when greeter's build
+// script publishes `slow` metadata, and the signal comes once that unit started.
+// Its compile unit has finished by then, so the next run (without `slow`) reuses it.
+func TestInterruptedBuildContinues(t *testing.T) {
+	requireTools(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			ws := copyWorkspace(t, "workspace")
+			nonce := fmt.Sprintf("%d", time.Now().UnixNano())
+			// Nonces in the programs' output, not comments: new binaries and outputs, so
+			// no unit resolves to an earlier run's result.
+			edit(t, filepath.Join(ws, "app/build.rs"), "fn main() {", "fn main() {\n    println!(\"cargo::rustc-env=APP_NONCE="+nonce+"\");"+`
+    if std::env::var("DEP_GREETER_SLOW").is_ok() {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }`)
+			edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", "fn main() {\n    println!(\"cargo::metadata=nonce="+nonce+"\");\n    println!(\"cargo::metadata=slow=1\");")
+
+			stderr, code, children := buildUntil(t, ws, "Compiling app v1.0.0 (build script run)", sig)
+			if want := 128 + int(sig); code != want {
+				t.Fatalf("exit %d, want %d\n%s", code, want, stderr)
+			}
+			for _, pid := range children {
+				if alive(pid) {
+					t.Errorf("child process %d outlived cargo-nix-unit", pid)
+				}
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			last := lines[len(lines)-1]
+			m := interruptedRe.FindStringSubmatch(last)
+			if m == nil {
+				t.Fatalf("last line %q is not the interruption notice\n%s", last, stderr)
+			}
+			t.Log(last)
+			// Units without CA inputs were never expected, so some are done; the
+			// sleeping build script is not.
+			if done, _ := strconv.Atoi(m[1]); done < 1 || done > 32 {
+				t.Errorf("%d units done, want 1 to 32\n%s", done, stderr)
+			}
+			if n := strings.Count(stderr, "interrupted"); n != 1 {
+				t.Errorf("%d lines mention the interruption, want one\n%s", n, stderr)
+			}
+
+			edit(t, filepath.Join(ws, "greeter/build.rs"), "    println!(\"cargo::metadata=slow=1\");", "")
+			r := mustCNU(t, ws, "build", "--no-link")
+			got := compiled(r.stderr)
+			for _, u := range got {
+				if u == "app v1.0.0 (build script)" {
+					t.Errorf("app's build script was compiled again, though the interrupted run finished it\n%s", r.stderr)
+				}
+			}
+			if !strings.Contains(strings.Join(got, "|"), "app v1.0.0 (build script run)") {
+				t.Errorf("app's build script did not run again\n%s", r.stderr)
+			}
+			if !regexp.MustCompile(`33 units: \d+ built, [1-9]\d* cached`).MatchString(r.stderr) {
+				t.Errorf("the next run reused nothing\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+// buildUntil starts `cargo nix-unit build`, sends sig once a stderr line contains
+// marker, and returns all of stderr, the exit status and the tool's child processes
+// at the time of the signal.
+func buildUntil(t *testing.T, ws, marker string, sig syscall.Signal) (string, int, []int) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--no-link")
+	cmd.Dir = ws
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var children []int
+	sent := false
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+		if !sent && strings.Contains(sc.Text(), marker) {
+			children = childrenOf(cmd.Process.Pid)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			sent = true
+		}
+	}
+	err = cmd.Wait()
+	if !sent {
+		t.Fatalf("the build ended (%v) before printing %q\n%s", err, marker, b.String())
+	}
+	return b.String(), cmd.ProcessState.ExitCode(), children
+}
+
+// childrenOf lists the direct children of pid (Linux /proc).
+func childrenOf(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		for _, s := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(s); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// alive reports whether pid is a running (not zombie) process.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+}

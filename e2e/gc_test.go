@@ -94,35 +94,41 @@ func TestGCAfterDryRun(t *testing.T) {
 }
 
 // A collection between registration and `nix build` (made certain by a nix
-// wrapper that collects the new derivations before passing `build` on) makes the
-// tool register them again and build.
+// wrapper that collects the new derivations before passing `build` on): with
+// `nix derivation add` the tool notices and registers them again; the daemon
+// client holds temp roots on them, so the collection takes none.
 func TestGCBetweenRegistrationAndBuild(t *testing.T) {
 	requireTools(t)
-	ws := copyWorkspace(t, "workspace")
-	before := closure(t, ws, "auto")
-	nonceEdit(t, ws)
-	paths := newPaths(t, ws, "auto", before)
-	collect(paths)
+	for _, client := range []string{"cli", "daemon"} {
+		t.Run(client, func(t *testing.T) {
+			ws := copyWorkspace(t, "workspace")
+			before := closure(t, ws, "auto")
+			nonceEdit(t, ws)
+			paths := newPaths(t, ws, "auto", before)
+			collect(paths)
 
-	dir := t.TempDir()
-	list := filepath.Join(dir, "paths")
-	if err := os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The first 'nix build' finds its derivations collected.
-	wrapNix(t, dir, fmt.Sprintf(`for a in "$@"; do
+			dir := t.TempDir()
+			list := filepath.Join(dir, "paths")
+			if err := os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// The first 'nix build' finds its derivations collected, if they may go.
+			wrapNix(t, dir, fmt.Sprintf(`for a in "$@"; do
   if [ "$a" = build ] && [ ! -e %[1]s/done ]; then
     touch %[1]s/done
     while read -r p; do "$STORE" --delete "$p" >/dev/null 2>&1; done < %[2]s
     break
   fi
 done`, dir, list))
-	r := mustCNU(t, ws, "build", "--no-link", "--nix", filepath.Join(dir, "nix"))
-	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
-		t.Fatalf("the wrapper never saw `nix build`: %v", err)
-	}
-	if !strings.Contains(r.stderr, "registering them again") {
-		t.Errorf("no collection noticed; stderr:\n%s", r.stderr)
+			r := mustCNU(t, ws, "build", "--no-link", "--store-client="+client, "--nix", filepath.Join(dir, "nix"))
+			if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
+				t.Fatalf("the wrapper never saw `nix build`: %v", err)
+			}
+			noticed := strings.Contains(r.stderr, "registering them again")
+			if want := client == "cli"; noticed != want {
+				t.Errorf("collection noticed = %v, want %v; stderr:\n%s", noticed, want, r.stderr)
+			}
+		})
 	}
 }
 
@@ -211,7 +217,8 @@ func TestGCDuringRegistration(t *testing.T) {
   exit 0;;
 esac
 `, dir))
-	r := mustCNU(t, ws, "build", "--no-link", "--content-addressed=on", "--nix", filepath.Join(dir, "nix"))
+	// `nix derivation add` per derivation: the daemon client roots what it adds.
+	r := mustCNU(t, ws, "build", "--no-link", "--content-addressed=on", "--store-client=cli", "--nix", filepath.Join(dir, "nix"))
 	if _, err := os.Stat(filepath.Join(dir, "collected")); err != nil {
 		t.Fatalf("the wrapper collected nothing: %v\n%s", err, r.stderr)
 	}

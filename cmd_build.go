@@ -176,8 +176,8 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	r.PrintSummary(pr)
 	if c.Bool("timings") {
-		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs",
-			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds()))
+		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs, peak memory %d MB",
+			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds(), peakMemoryMB()))
 	}
 	link := ""
 	if !cfg.NoLink {

@@ -176,7 +176,10 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 				return err
 			}
 			cnuT = append(cnuT, m.wall)
-			peak = max(peak, m.maxRSS)
+			if mm := memoryRe.FindStringSubmatch(m.stderr); mm != nil {
+				mb, _ := strconv.ParseInt(mm[1], 10, 64)
+				peak = max(peak, mb)
+			}
 			if own, units, ok := ownTime(m.stderr); ok && sc.name == "cold" {
 				ownPerUnit = append(ownPerUnit, own.Seconds()*1000/float64(units))
 				ws.units = units
@@ -193,11 +196,14 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		sort.Float64s(ownPerUnit)
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
-	fmt.Printf("| %s | peak memory | | %d MB | |\n", ws.name, peak/1024)
+	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
 	return nil
 }
 
-var timingsRe = regexp.MustCompile(`Timings unit graph ([0-9.]+)s, plan ([0-9.]+)s \((\d+) units\), register ([0-9.]+)s`)
+var (
+	timingsRe = regexp.MustCompile(`Timings unit graph ([0-9.]+)s, plan ([0-9.]+)s \((\d+) units\), register ([0-9.]+)s`)
+	memoryRe  = regexp.MustCompile(`peak memory (\d+) MB`)
+)
 
 // ownTime reads --timings: the tool's planning and registration, without Cargo
 // and without the builds.

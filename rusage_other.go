@@ -1,0 +1,5 @@
+//go:build !unix
+
+package main
+
+func peakMemoryMB() int64 { return 0 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -107,7 +108,18 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 	return cfg, nil
 }
 
+// runBuild builds; an interruption names the stage it stopped.
 func runBuild(c *cli.Context, cfg *engine.Config) error {
+	stage := "starting"
+	err := buildStages(c, cfg, &stage)
+	var ie *engine.InterruptedError
+	if err != nil && c.Context.Err() != nil && !errors.As(err, &ie) {
+		return &engine.InterruptedError{Stage: stage, Done: -1, Err: err}
+	}
+	return err
+}
+
+func buildStages(c *cli.Context, cfg *engine.Config, stage *string) error {
 	ctx := c.Context
 	start := time.Now()
 	args, environ := os.Args[1:], os.Environ()
@@ -127,6 +139,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	// The store stays open until the build is over: its connection roots what
 	// Register added and found.
+	*stage = "connecting to the Nix store"
 	st, closeStore, err := openStore(ctx, c.String("store-client"), cfg)
 	if err != nil {
 		return err
@@ -135,10 +148,12 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	if err := resolveCA(ctx, cfg, st); err != nil {
 		return err
 	}
+	*stage = "asking Cargo for the unit graph and planning"
 	p, err := engine.Prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	*stage = "registering derivations"
 	regStart := time.Now()
 	added, err := p.Register(ctx, st)
 	if engine.Collected(err) {
@@ -155,6 +170,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		}
 		return nil
 	}
+	*stage = "building"
 	buildStart := time.Now()
 	r, err := p.Build(ctx, cfg, added, start)
 	if engine.Collected(err) {

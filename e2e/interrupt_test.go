@@ -139,3 +139,52 @@ func alive(pid int) bool {
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
+
+// SIGINT while derivations are being registered (a nix wrapper blocks on the
+// second `nix derivation add`): exit 130, one line naming the stage, and the next
+// run registers the rest and builds.
+func TestInterruptedRegistration(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	nonceEdit(t, ws)
+	dir := t.TempDir()
+	wrapNix(t, dir, fmt.Sprintf(`case " $* " in
+*" derivation add "*)
+  n=$(cat %[1]s/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > %[1]s/count
+  if [ $n = 2 ]; then touch %[1]s/blocked; exec sleep 3600; fi;;
+esac`, dir))
+	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--no-link",
+		"--content-addressed=on", "--store-client=cli", "--nix", filepath.Join(dir, "nix"))
+	cmd.Dir = ws
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "blocked")); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the build ended (%v) before registration blocked:\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted while registering derivations; run the command again to continue") {
+		t.Errorf("no line naming the interrupted stage:\n%s", stderr.String())
+	}
+	r := mustCNU(t, ws, "build", "--no-link", "--content-addressed=on")
+	if !strings.Contains(r.stderr, "Compiling greeter v0.2.1 (lib)") {
+		t.Errorf("the next run did not build the edited lib:\n%s", r.stderr)
+	}
+}

@@ -31,8 +31,16 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
+	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
 	flag.Parse()
 	if err := run(*sizes, *runs, *bin, *example); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	if !*register {
+		return
+	}
+	if err := registration(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -222,4 +230,25 @@ func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration{}, ds...)
 	sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
 	return s[len(s)/2]
+}
+
+var drvsPerSecRe = regexp.MustCompile(`BenchmarkRegister/(\w+)\S*\s+\d+\s+.*?([0-9.]+) drvs/s`)
+
+// registration runs the store client's Go benchmark (200 new derivations per
+// round, through the daemon client and through `nix derivation add`).
+func registration() error {
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", "Register", "-benchtime", "3x", "./internal/store/daemon").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("registration benchmark: %v\n%s", err, out)
+	}
+	rate := map[string]float64{}
+	for _, m := range drvsPerSecRe.FindAllStringSubmatch(string(out), -1) {
+		rate[m[1]], _ = strconv.ParseFloat(m[2], 64)
+	}
+	if rate["client"] == 0 || rate["cli"] == 0 {
+		return fmt.Errorf("registration benchmark: no rates in\n%s", out)
+	}
+	fmt.Printf("| registration of 200 derivations | derivations/s | %.0f (`nix derivation add`) | %.0f (daemon client) | %.0f× faster |\n",
+		rate["cli"], rate["client"], rate["client"]/rate["cli"])
+	return nil
 }

@@ -12,7 +12,8 @@ import (
 // The flag-oracle fixtures (testdata/workspaces), built through Nix, give
 // binaries that print what Cargo's binaries print: profiles with inherits, LTO,
 // [env] and build.rustflags from .cargo/config.toml, [lints], multiple bins, a
-// root package, a dylib dependency.
+// root package, a dylib dependency, workspace inheritance, include_str! and
+// include_bytes!, an optional `dep:` dependency and required-features.
 func TestFixturesMatchCargo(t *testing.T) {
 	requireTools(t)
 	for _, tc := range []struct {
@@ -28,6 +29,8 @@ func TestFixturesMatchCargo(t *testing.T) {
 		{name: "profiles-custom", dir: "profiles", flags: []string{"--profile", "custom"}, profile: "custom"},
 		{name: "rootpkg", dir: "rootpkg", profile: "debug"},
 		{name: "targets", dir: "targets", profile: "debug"},
+		{name: "inherit", dir: "inherit", profile: "debug"},
+		{name: "inherit-features", dir: "inherit", flags: []string{"--no-default-features", "--features", "extra"}, profile: "debug"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ws := filepath.Join(t.TempDir(), tc.dir)

@@ -55,6 +55,8 @@ var oracleCases = []oracleCase{
 	{name: "targets-features", dir: "testdata/workspaces/targets", flags: []string{"--no-default-features", "--features", "core2015/extra,multi/loud"}},
 	{name: "targets-release-all", dir: "testdata/workspaces/targets", flags: []string{"--release", "--all-targets"}},
 	{name: "profiles-fast-dev", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "fast-dev"}},
+	{name: "inherit", dir: "testdata/workspaces/inherit"},
+	{name: "inherit-features", dir: "testdata/workspaces/inherit", flags: []string{"--no-default-features", "--features", "extra"}},
 }
 
 func TestOracle(t *testing.T) {

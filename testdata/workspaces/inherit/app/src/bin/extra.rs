@@ -1,0 +1,3 @@
+fn main() {
+    println!("extra bin, features: extra={}", cfg!(feature = "extra"));
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ func nixFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-link", Usage: "do not create the result link"},
 		&cli.BoolFlag{Name: "print-out-paths", Usage: "print the result's store path on stdout"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "write and print the derivations, build nothing"},
-		&cli.StringFlag{Name: "max-jobs", Aliases: []string{"j"}, Usage: "units Nix builds at once"},
+		&cli.StringFlag{Name: "max-jobs", Aliases: []string{"j"}, Usage: "units Nix builds at once (default: the number of CPUs, as Cargo's -j)"},
 		&cli.BoolFlag{Name: "print-build-logs", Aliases: []string{"L"}, Usage: "show every unit's build log"},
 		&cli.BoolFlag{Name: "keep-going", Usage: "build everything that does not depend on a failure"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
@@ -81,7 +82,7 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 		OutLink:   c.String("out-link"),
 		NoLink:    c.Bool("no-link"),
 		DryRun:    c.Bool("dry-run"),
-		MaxJobs:   c.String("max-jobs"),
+		MaxJobs:   maxJobs(c.String("max-jobs")),
 		KeepGoing: c.Bool("keep-going"),
 		BuildLogs: c.Bool("print-build-logs"),
 		Stdout:    c.App.Writer,
@@ -309,6 +310,15 @@ func resolveCA(ctx context.Context, cfg *engine.Config, st store.Store) error {
 		return fmt.Errorf("--content-addressed=%s: want auto, on or off", cfg.CAMode)
 	}
 	return nil
+}
+
+// maxJobs is Cargo's default parallelism, one job per CPU, unless -j says
+// otherwise: Nix's own default (max-jobs = 1) would build units one at a time.
+func maxJobs(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return strconv.Itoa(runtime.NumCPU())
 }
 
 // nixSystem is Nix's name for this machine: x86_64-linux, aarch64-darwin, ...

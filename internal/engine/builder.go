@@ -23,7 +23,7 @@ const InstallHint = "CGO_ENABLED=0 go install -trimpath -ldflags=-buildid= githu
 
 // findBuilder locates the builder executable: explicit path, $CARGO_NIX_UNIT_BUILDER,
 // or next to this program (where `go install .../...` and the flake put it).
-func findBuilder(explicit string) (*source.Tree, error) {
+func findBuilder(explicit string, cache *source.HashCache) (*source.Tree, error) {
 	path := explicit
 	if path == "" {
 		path = os.Getenv("CARGO_NIX_UNIT_BUILDER")
@@ -51,12 +51,18 @@ func findBuilder(explicit string) (*source.Tree, error) {
 	if err := checkStatic(path); err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	if err := nar.DumpPath(h, path); err != nil {
+	sum, err := cache.File(path, func() ([32]byte, error) {
+		var sum [32]byte
+		h := sha256.New()
+		if err := nar.DumpPath(h, path); err != nil {
+			return sum, err
+		}
+		copy(sum[:], h.Sum(nil))
+		return sum, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("hashing the builder %s: %w", path, err)
 	}
-	var sum [32]byte
-	copy(sum[:], h.Sum(nil))
 	return &source.Tree{Dir: path, Name: BuilderName, Path: aterm.StorePathForSource(sum, BuilderName)}, nil
 }
 

@@ -33,7 +33,7 @@ func TestFindBuilder(t *testing.T) {
 		{"not ELF", script, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tree, err := findBuilder(tc.path)
+			tree, err := findBuilder(tc.path, nil)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatal(err)
@@ -65,14 +65,14 @@ func TestFindBuilderStatic(t *testing.T) {
 	if interp(self) {
 		t.Skipf("the test binary %s is not a static ELF here", self)
 	}
-	if _, err := findBuilder(self); err != nil {
+	if _, err := findBuilder(self, nil); err != nil {
 		t.Errorf("static builder refused: %v", err)
 	}
 	const dyn = "/bin/sh"
 	if !interp(dyn) {
 		t.Skipf("%s is not a dynamically linked ELF here", dyn)
 	}
-	_, err = findBuilder(dyn)
+	_, err = findBuilder(dyn, nil)
 	if err == nil || !strings.Contains(err.Error(), "dynamically linked") || !strings.Contains(err.Error(), InstallHint) {
 		t.Errorf("dynamic builder: got %v", err)
 	}

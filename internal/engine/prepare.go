@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
@@ -47,7 +49,9 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		return nil, err
 	}
 	cargoDone := time.Now()
-	builder, err := findBuilder(cfg.BuilderPath)
+	hashes := openHashCache(cfg)
+	defer hashes.Save()
+	builder, err := findBuilder(cfg.BuilderPath, hashes)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +59,7 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	p.Timings.Cargo = cargoDone.Sub(start)
 
 	srcs, buildSrcs := map[string]string{}, map[string]string{}
-	lister := new(source.Lister)
+	lister := &source.Lister{Cache: hashes}
 	for _, u := range g.Units {
 		pkg := u.Package
 		if _, ok := srcs[pkg.ID]; ok {
@@ -194,6 +198,23 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 // diagnosticsPath is where the result keeps unit i's diagnostics.
 func diagnosticsPath(p *Plan, i int) string {
 	return "nix-unit/diagnostics/" + p.Units[i].Name + "-" + p.planner.Hash(i) + ".json"
+}
+
+// openHashCache opens the cache of source hashes of the workspace the command
+// runs in; nil (hash everything) with --recheck or without a cache directory.
+func openHashCache(cfg *Config) *source.HashCache {
+	if cfg.NoCache {
+		return nil
+	}
+	dir := cfg.Query.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	path, err := noop.CachePath("hashes", dir, nil)
+	if err != nil {
+		return nil
+	}
+	return source.OpenHashCache(path)
 }
 
 // rootName names the result after the only selected package, or the workspace directory.

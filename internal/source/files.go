@@ -24,6 +24,8 @@ type Tree struct {
 	Name  string   // store path name
 	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
 	Path  string   // the store path Nix gives this tree
+
+	cache *HashCache // nil: hash every time
 }
 
 // Select lists the files of the package in dir that belong in the store: what git
@@ -37,6 +39,8 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // Lister selects the sources of many packages, asking git once per repository
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
+	Cache *HashCache // remembers tree hashes across runs; nil hashes every time
+
 	mu    sync.Mutex
 	repos map[string]*repoFiles // git top-level directory → its files
 }
@@ -75,7 +79,7 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 		keep = append(keep, f)
 	}
 	sort.Strings(keep)
-	t := &Tree{Dir: dir, Name: name, Files: keep}
+	t := &Tree{Dir: dir, Name: name, Files: keep, cache: l.Cache}
 	if err := t.hash(); err != nil {
 		return nil, fmt.Errorf("hashing sources of %s: %w", dir, err)
 	}
@@ -189,6 +193,17 @@ func walkFiles(dir string) ([]string, error) {
 // hash computes the NAR hash of the selected files and the store path
 // `nix store add-path` gives them.
 func (t *Tree) hash() error {
+	sum, err := t.cache.lookup("tree", t.Dir, t.Files, t.narHash)
+	if err != nil {
+		return err
+	}
+	t.Path = aterm.StorePathForSource(sum, t.Name)
+	return nil
+}
+
+// narHash is the SHA-256 of the NAR of the selected files.
+func (t *Tree) narHash() ([32]byte, error) {
+	var sum [32]byte
 	keep := map[string]bool{t.Dir: true}
 	for _, f := range t.Files {
 		p := filepath.Join(t.Dir, f)
@@ -198,12 +213,10 @@ func (t *Tree) hash() error {
 	}
 	h := sha256.New()
 	if err := nar.DumpPathFilter(h, t.Dir, func(p string, _ nar.NodeType) bool { return keep[filepath.Clean(p)] }); err != nil {
-		return err
+		return sum, err
 	}
-	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
-	t.Path = aterm.StorePathForSource(sum, t.Name)
-	return nil
+	return sum, nil
 }
 
 // Stage copies the selected files into a new directory below tmp, for `nix store add-path`.
@@ -248,7 +261,7 @@ func (t *Tree) Stage(tmp string) (string, error) {
 
 // Without returns a copy of the tree without the files drop selects, under another name.
 func (t *Tree) Without(name string, drop func(rel string) bool) (*Tree, error) {
-	nt := &Tree{Dir: t.Dir, Name: name}
+	nt := &Tree{Dir: t.Dir, Name: name, cache: t.cache}
 	for _, f := range t.Files {
 		if !drop(f) {
 			nt.Files = append(nt.Files, f)

@@ -13,7 +13,8 @@ import (
 // binaries that print what Cargo's binaries print: profiles with inherits, LTO,
 // [env] and build.rustflags from .cargo/config.toml, [lints], multiple bins, a
 // root package, a dylib dependency, workspace inheritance, include_str! and
-// include_bytes!, an optional `dep:` dependency and required-features.
+// include_bytes!, an optional `dep:` dependency and required-features, a
+// `links` build script overridden by the configuration.
 func TestFixturesMatchCargo(t *testing.T) {
 	requireTools(t)
 	for _, tc := range []struct {
@@ -30,6 +31,7 @@ func TestFixturesMatchCargo(t *testing.T) {
 		{name: "rootpkg", dir: "rootpkg", profile: "debug"},
 		{name: "targets", dir: "targets", profile: "debug"},
 		{name: "inherit", dir: "inherit", profile: "debug"},
+		{name: "links-override", dir: "links", profile: "debug"},
 		{name: "inherit-features", dir: "inherit", flags: []string{"--no-default-features", "--features", "extra"}, profile: "debug"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -64,6 +64,8 @@ func (b *builder) run() error {
 		return b.runBuildScript()
 	case job.Collect:
 		return b.collect()
+	case job.Override:
+		return b.override()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }
@@ -228,6 +230,23 @@ func (b *builder) runBuildScript() error {
 		return fmt.Errorf("the build script of %s reported errors (cargo::error)", pkg)
 	}
 	return o.Write(job.DirectivesFile(b.out))
+}
+
+// override stands in for a build script that Cargo's configuration replaces:
+// its directives, an empty OUT_DIR and no output.
+func (b *builder) override() error {
+	if b.job.Output == nil {
+		return errors.New("override job without output")
+	}
+	if err := os.MkdirAll(job.OutDir(b.out), 0o755); err != nil {
+		return err
+	}
+	for _, f := range []string{"output", "stderr"} {
+		if err := os.WriteFile(filepath.Join(b.out, f), nil, 0o644); err != nil {
+			return err
+		}
+	}
+	return b.job.Output.Write(job.DirectivesFile(b.out))
 }
 
 func (b *builder) collect() error {

@@ -24,6 +24,11 @@ type Config struct {
 	// TargetLinker maps a target.<key> table key to its linker, a path with a
 	// '/' made absolute against the directory holding .cargo/.
 	TargetLinker map[string]string
+	// LinksOverrides maps a target triple, then a `links` name, to the
+	// target.<triple>.<links> table that replaces that package's build script
+	// (cargo: util/context/target.rs, parse_links_overrides); later files'
+	// keys win.
+	LinksOverrides map[string]map[string]map[string]any
 
 	getenv func(string) string
 }
@@ -75,7 +80,8 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 		}
 	}
 
-	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}, TargetLinker: map[string]string{}, getenv: getenv}
+	c := &Config{Files: files, TargetRustflags: map[string][]string{}, Env: map[string]EnvValue{}, TargetLinker: map[string]string{},
+		LinksOverrides: map[string]map[string]map[string]any{}, getenv: getenv}
 	// Lowest precedence first, so that later files override and append.
 	for k := len(files) - 1; k >= 0; k-- {
 		if err := c.merge(files[k]); err != nil {
@@ -118,10 +124,39 @@ type file struct {
 	Env map[string]any `toml:"env"`
 }
 
+// targetKeys are target.<triple> keys that are settings, not `links` overrides.
+var targetKeys = map[string]bool{"ar": true, "linker": true, "runner": true, "rustflags": true, "rustdocflags": true}
+
 func (c *Config) merge(path string) error {
 	var f file
 	if _, err := toml.DecodeFile(path, &f); err != nil {
 		return fmt.Errorf("cargo configuration %s: %w", path, err)
+	}
+	var raw struct {
+		Target map[string]map[string]any `toml:"target"`
+	}
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return fmt.Errorf("cargo configuration %s: %w", path, err)
+	}
+	for triple, t := range raw.Target {
+		if strings.HasPrefix(triple, "cfg(") {
+			continue // overrides are per triple only
+		}
+		for links, v := range t {
+			table, ok := v.(map[string]any)
+			if targetKeys[links] || !ok {
+				continue
+			}
+			if c.LinksOverrides[triple] == nil {
+				c.LinksOverrides[triple] = map[string]map[string]any{}
+			}
+			if c.LinksOverrides[triple][links] == nil {
+				c.LinksOverrides[triple][links] = map[string]any{}
+			}
+			for k, val := range table {
+				c.LinksOverrides[triple][links][k] = val
+			}
+		}
 	}
 	if f.Build.Rustflags != nil {
 		flags, err := stringList(f.Build.Rustflags)

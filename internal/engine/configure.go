@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
@@ -68,6 +69,19 @@ func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, d
 		}
 		if pc.Linkers[p], err = tc.AddLinker(l); err != nil {
 			return fmt.Errorf("cargo configuration (%v): target %s: %w", cc.Files, triple, err)
+		}
+	}
+	pc.LinksOverrides = map[string]map[string]*buildscript.Output{}
+	for triple, byLinks := range cc.LinksOverrides {
+		for links, table := range byLinks {
+			o, err := buildscript.FromOverride(table)
+			if err != nil {
+				return fmt.Errorf("cargo configuration (%v): target.%s.%s: %w", cc.Files, triple, links, err)
+			}
+			if pc.LinksOverrides[triple] == nil {
+				pc.LinksOverrides[triple] = map[string]*buildscript.Output{}
+			}
+			pc.LinksOverrides[triple][links] = o
 		}
 	}
 	pc.Toolchain.Path = tc.Path

@@ -23,6 +23,7 @@ const (
 	Rustc          = "rustc"            // compile a unit
 	RunBuildScript = "run-build-script" // run a compiled build script
 	Collect        = "collect"          // copy the built binaries into one output
+	Override       = "override"         // write a build script's output given by Cargo's configuration
 )
 
 // Job is what one derivation's builder does.
@@ -46,6 +47,9 @@ type Job struct {
 	DepMetadata []DepMetadata `json:"depMetadata,omitempty"`
 	// BuildScript parses a run's output (RunBuildScript only).
 	BuildScript *buildscript.Options `json:"buildScript,omitempty"`
+	// Output replaces the build script's run (Override only): the
+	// target.<triple>.<links> table of Cargo's configuration.
+	Output *buildscript.Output `json:"output,omitempty"`
 
 	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
 	Rename []Rename `json:"rename,omitempty"`

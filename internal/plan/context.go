@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -41,6 +42,9 @@ type Context struct {
 	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
 	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.
 	Rustflags map[string][]string
+	// LinksOverrides maps a target triple and a `links` name to the output that
+	// Cargo's configuration gives instead of running that package's build script.
+	LinksOverrides map[string]map[string]*buildscript.Output
 	// ConfigEnv is the [env] table of Cargo's configuration, as it applies:
 	// rustc and build scripts get each variable Cargo does not set itself.
 	ConfigEnv map[string]string

@@ -125,6 +125,10 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 		}
 	}
 	if j.Program == "" {
+		// Cargo drops the script's compilation when the configuration overrides it.
+		if ov := c.LinksOverrides[target][unitgraph.Str(p.Links)]; ov != nil {
+			return &job.Job{Unit: j.Unit, Action: job.Override, Output: ov}, nil
+		}
 		return nil, errNoCompile
 	}
 	sort.Slice(j.DepMetadata, func(a, b int) bool { return j.DepMetadata[a].Links < j.DepMetadata[b].Links })

@@ -1,0 +1,3 @@
+fn main() {
+    panic!("the configuration overrides this build script; it must not run");
+}

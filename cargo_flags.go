@@ -22,6 +22,11 @@ func cargoFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "bins", Usage: "build all binaries"},
 		&cli.StringSliceFlag{Name: "example", Usage: "build the example `NAME`"},
 		&cli.BoolFlag{Name: "examples", Usage: "build all examples"},
+		&cli.StringSliceFlag{Name: "test", Usage: "build the integration test `NAME`"},
+		&cli.BoolFlag{Name: "tests", Usage: "build every target with test = true (unit tests, integration tests)"},
+		&cli.StringSliceFlag{Name: "bench", Usage: "build the benchmark `NAME`"},
+		&cli.BoolFlag{Name: "benches", Usage: "build every target with bench = true"},
+		&cli.BoolFlag{Name: "all-targets", Usage: "build every target"},
 		&cli.BoolFlag{Name: "release", Aliases: []string{"r"}, Usage: "build with the release profile"},
 		&cli.StringFlag{Name: "profile", Usage: "build with the profile `NAME`"},
 		&cli.StringSliceFlag{Name: "features", Aliases: []string{"F"}, Usage: "features to activate"},
@@ -37,18 +42,22 @@ func cargoFlags() []cli.Flag {
 }
 
 // cargoQuery translates the flags into the unit-graph and metadata queries.
-func cargoQuery(c *cli.Context) (unitgraph.Query, error) {
+func cargoQuery(c *cli.Context) (unitgraph.Query, error) { return cargoQueryArgs(c, false) }
+
+// cargoQueryArgs is cargoQuery for a command that takes arguments of its own
+// (test: those after --) when passArgs is set.
+func cargoQueryArgs(c *cli.Context, passArgs bool) (unitgraph.Query, error) {
 	var build, meta []string
 	both := func(a ...string) { build = append(build, a...); meta = append(meta, a...) }
 	for _, p := range c.StringSlice("package") {
 		build = append(build, "--package", p)
 	}
-	for _, name := range []string{"workspace", "lib", "bins", "examples", "release"} {
+	for _, name := range []string{"workspace", "lib", "bins", "examples", "tests", "benches", "all-targets", "release"} {
 		if c.Bool(name) {
 			build = append(build, "--"+name)
 		}
 	}
-	for _, name := range []string{"exclude", "bin", "example", "target"} {
+	for _, name := range []string{"exclude", "bin", "example", "test", "bench", "target"} {
 		for _, v := range c.StringSlice(name) {
 			build = append(build, "--"+name, v)
 		}
@@ -70,7 +79,7 @@ func cargoQuery(c *cli.Context) (unitgraph.Query, error) {
 		}
 		both("--manifest-path", v)
 	}
-	if c.Args().Len() > 0 {
+	if c.Args().Len() > 0 && !passArgs {
 		return unitgraph.Query{}, fmt.Errorf("unexpected argument %q", c.Args().First())
 	}
 	return unitgraph.Query{Cargo: c.String("cargo"), BuildArgs: build, MetadataArgs: meta}, nil

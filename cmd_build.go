@@ -34,7 +34,7 @@ Examples:
 		if err != nil {
 			return err
 		}
-		return runBuild(c, cfg)
+		return runBuild(c, cfg, nil)
 	},
 }
 
@@ -68,8 +68,11 @@ func outputFlags() []cli.Flag {
 	}
 }
 
-func configFromFlags(c *cli.Context) (*engine.Config, error) {
-	q, err := cargoQuery(c)
+func configFromFlags(c *cli.Context) (*engine.Config, error) { return configFromFlagsArgs(c, false) }
+
+// configFromFlagsArgs is configFromFlags for a command taking arguments after --.
+func configFromFlagsArgs(c *cli.Context, passArgs bool) (*engine.Config, error) {
+	q, err := cargoQueryArgs(c, passArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +112,14 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) {
 	return cfg, nil
 }
 
-// runBuild builds; an interruption names the stage it stopped.
-func runBuild(c *cli.Context, cfg *engine.Config) error {
+// afterBuild runs once the build succeeded (`test` runs the tests).
+type afterBuild func(p *engine.Plan, r *engine.Report) error
+
+// runBuild builds, then runs after if given; an interruption names the stage
+// it stopped.
+func runBuild(c *cli.Context, cfg *engine.Config, after afterBuild) error {
 	stage := "starting"
-	err := buildStages(c, cfg, &stage)
+	err := buildStages(c, cfg, &stage, after)
 	var ie *engine.InterruptedError
 	if err != nil && c.Context.Err() != nil && !errors.As(err, &ie) {
 		return &engine.InterruptedError{Stage: stage, Done: -1, Err: err}
@@ -120,7 +127,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	return err
 }
 
-func buildStages(c *cli.Context, cfg *engine.Config, stage *string) error {
+func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterBuild) error {
 	ctx := c.Context
 	start := time.Now()
 	args, environ := os.Args[1:], os.Environ()
@@ -133,7 +140,7 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string) error {
 		return err
 	}
 	cfg.Start, cfg.NoCache = start, c.Bool("recheck")
-	if !cfg.DryRun && !c.Bool("json") && c.String("message-format") == "human" && !c.Bool("recheck") {
+	if after == nil && !cfg.DryRun && !c.Bool("json") && c.String("message-format") == "human" && !c.Bool("recheck") {
 		if st := noop.Load(stampPath); st.Fresh(args, environ) {
 			return replay(c, cfg, st, start)
 		}
@@ -203,10 +210,14 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string) error {
 			pr.Status("Result", cfg.OutLink+" -> "+r.Out)
 		}
 	}
-	saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
 	if err := recordBuild(p); err != nil {
 		pr.Warning(err.Error()) // only `graph --why` needs it
 	}
+	if after != nil {
+		*stage = "running"
+		return after(p, r)
+	}
+	saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
 	jsonReport, messages := c.Bool("json"), c.String("message-format") == "json"
 	if jsonReport || messages {
 		outs, err := p.UnitOutputs(ctx, cfg.Nix)

@@ -164,6 +164,8 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 		u := &g.Units[r]
 		ref := p.Units[r].Ref
 		switch {
+		case u.Mode == "test" || u.Mode == "bench":
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/" + testPath(p, r)})
 		case u.Mode == "build" && u.Target.HasKind("bin"):
 			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/bin/" + u.Target.Name})
 		case u.Mode == "build" && u.Target.HasKind("example"):
@@ -194,6 +196,9 @@ func (p *Plan) writeRoot(w *derivation.Writer) (*derivation.Drv, error) {
 	sort.Slice(j.Copy, func(a, b int) bool { return j.Copy[a].To < j.Copy[b].To })
 	return w.Write(rootName(g), j, nil, p.depDrvs(used))
 }
+
+// testPath is where the result keeps test executable i: tests/<unit name>.
+func testPath(p *Plan, i int) string { return "tests/" + p.Units[i].Name }
 
 // diagnosticsPath is where the result keeps unit i's diagnostics.
 func diagnosticsPath(p *Plan, i int) string {

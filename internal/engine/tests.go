@@ -3,8 +3,8 @@ package engine
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )

@@ -32,7 +32,19 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
 	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
+	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR`")
 	flag.Parse()
+	if *generate != "" {
+		n, err := strconv.Atoi(strings.Split(*sizes, ",")[0])
+		if err == nil {
+			_, err = generateDAG(*generate, n)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*sizes, *runs, *bin, *example); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

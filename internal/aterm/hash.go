@@ -43,11 +43,13 @@ func DrvPath(d *nixdrv.Derivation) (string, error) {
 		return "", fmt.Errorf("derivation %s: %w", name, err)
 	}
 	refs := uniqueSorted(append(append([]string(nil), d.InputSources...), sortedKeys(d.InputDerivations)...))
-	typ := "text"
+	var typ strings.Builder
+	typ.WriteString("text")
 	for _, r := range refs {
-		typ += ":" + r
+		typ.WriteString(":")
+		typ.WriteString(r)
 	}
-	return makeStorePath(typ, h.Sum(nil), name), nil
+	return makeStorePath(typ.String(), h.Sum(nil), name), nil
 }
 
 // StorePathForSource is the path of a file or tree added by NAR hash with no

@@ -119,6 +119,14 @@ func (b *builder) rustc() error {
 	}
 	extra, env := buildscript.Args(own, recv, deps)
 	args := append(append([]string{}, b.job.Args...), extra...)
+	if len(b.job.DepSearch) > 0 {
+		var search []string
+		for _, dir := range depClosure(b.job.DepSearch) {
+			search = append(search, "-L", "dependency="+dir+"/lib")
+		}
+		at := min(max(b.job.DepSearchAt, 0), len(b.job.Args))
+		args = append(args[:at:at], append(search, args[at:]...)...)
+	}
 	extraEnv := map[string]string{}
 	for _, e := range env {
 		extraEnv[e.Key] = e.Value
@@ -152,7 +160,59 @@ func (b *builder) rustc() error {
 	if err := removeDepInfo(b.out); err != nil {
 		return err
 	}
+	if b.job.ExportDeps {
+		if err := exportDeps(b.out, b.job.DepSearch); err != nil {
+			return err
+		}
+	}
 	return diag.save(job.DiagnosticsFile(b.out))
+}
+
+// depClosure lists the outputs reached from direct through deps/ links,
+// direct ones included, sorted.
+func depClosure(direct []string) []string {
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(out string) {
+		if seen[out] {
+			return
+		}
+		seen[out] = true
+		entries, _ := os.ReadDir(job.DepsDir(out))
+		for _, e := range entries {
+			if target, err := os.Readlink(filepath.Join(job.DepsDir(out), e.Name())); err == nil {
+				walk(target)
+			}
+		}
+	}
+	for _, d := range direct {
+		walk(d)
+	}
+	outs := make([]string, 0, len(seen))
+	for o := range seen {
+		outs = append(outs, o)
+	}
+	sort.Strings(outs)
+	return outs
+}
+
+// exportDeps links a library's direct library dependencies into its output:
+// its dependents reach the whole closure through them, and Nix keeps them as
+// references of this output.
+func exportDeps(out string, direct []string) error {
+	if len(direct) == 0 {
+		return nil
+	}
+	dir := job.DepsDir(out)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, d := range direct {
+		if err := os.Symlink(d, filepath.Join(dir, filepath.Base(d))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // removeDepInfo deletes rustc's .d files: Nix tracks inputs itself, and they only

@@ -40,6 +40,15 @@ type Job struct {
 
 	// Own is the package's own build-script run, whose directives this unit receives.
 	Own *OwnDirectives `json:"own,omitempty"`
+	// DepSearch lists the outputs of the unit's direct library dependencies. The
+	// builder gives rustc `-L dependency=<output>/lib` for each of them and for
+	// every output reached through their deps/ links, inserted into Args at
+	// DepSearchAt.
+	DepSearch   []string `json:"depSearch,omitempty"`
+	DepSearchAt int      `json:"depSearchAt,omitempty"`
+	// ExportDeps makes the builder link DepSearch into the unit's own deps/, so
+	// that dependents find this library's dependencies (libraries only).
+	ExportDeps bool `json:"exportDeps,omitempty"`
 	// LinkSearch lists build-script runs of linkable dependencies: their -L paths apply.
 	LinkSearch []string `json:"linkSearch,omitempty"`
 	// DepMetadata lists direct dependencies with `links` whose metadata a build script
@@ -87,6 +96,10 @@ type Rename struct {
 
 // OutDir is the build script's OUT_DIR inside a run output.
 func OutDir(run string) string { return run + "/out" }
+
+// DepsDir holds a library output's links to the outputs of its direct library
+// dependencies.
+func DepsDir(out string) string { return out + "/deps" }
 
 // DirectivesFile holds the parsed directives inside a run output.
 func DirectivesFile(run string) string { return run + "/directives.json" }

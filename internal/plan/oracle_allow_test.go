@@ -39,7 +39,7 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "dependency-dirs",
-		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the plan gives one -L dependency= per transitive library dependency",
+		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder gives one -L dependency= per transitive library dependency, found through the deps/ links of the direct ones (job.DepSearch)",
 		apply: func(c, p *normInv) bool {
 			a := dropPair(&c.Args, "-L", "dependency={deps}")
 			b := dropPair(&p.Args, "-L", "dependency={deps}")

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	j.DepSearchAt = len(a) // the -L dependency= flags go before the externs
 	a = append(a, depArgs...)
 	if !pkg.IsPath() {
 		a = append(a, "--cap-lints", "allow")
@@ -224,9 +226,8 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 		}
 	}
 	var a []string
-	for _, dir := range c.libSearchDirs(i, out) {
-		a = append(a, "-L", "dependency="+dir)
-	}
+	j.DepSearch = c.directLibOutputs(i, out)
+	j.ExportDeps = u.Target.IsLib() && (u.Mode == "build" || u.Mode == "check")
 	sort.SliceStable(externs, func(x, y int) bool { return externs[x].name < externs[y].name })
 	for _, e := range externs {
 		a = append(a, "--extern", e.name+"="+e.path)
@@ -238,26 +239,21 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 	return a, env, nil
 }
 
-// libSearchDirs lists the lib directories of every transitive library dependency:
-// rustc resolves indirect crates through -L dependency=, and each unit has its own output.
-func (c *Context) libSearchDirs(i int, out Out) []string {
-	seen := map[int]bool{}
-	var dirs []string
-	var walk func(int)
-	walk = func(k int) {
-		for _, d := range c.Graph.Units[k].Dependencies {
-			du := &c.Graph.Units[d.Index]
-			if seen[d.Index] || !du.Target.IsLib() || du.IsBuildScriptRun() {
-				continue
-			}
-			seen[d.Index] = true
-			dirs = append(dirs, out(d.Index)+"/lib")
-			walk(d.Index)
+// directLibOutputs lists the outputs of the unit's direct library dependencies.
+// rustc resolves indirect crates through -L dependency=, one directory per
+// transitive library; the builder finds those through each output's deps/
+// links (see job.Job.DepSearch), so a derivation's inputs and arguments grow
+// with its direct dependencies only.
+func (c *Context) directLibOutputs(i int, out Out) []string {
+	var outs []string
+	for _, d := range c.Graph.Units[i].Dependencies {
+		du := &c.Graph.Units[d.Index]
+		if du.Target.IsLib() && !du.IsBuildScriptRun() {
+			outs = append(outs, out(d.Index))
 		}
 	}
-	walk(i)
-	sort.Strings(dirs)
-	return dirs
+	sort.Strings(outs)
+	return slices.Compact(outs)
 }
 
 // linkSearchRuns lists the build-script runs of dependencies reachable through

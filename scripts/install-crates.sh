@@ -6,4 +6,5 @@ APT_INSTALL_WHO=install-crates exec bash "$(dirname "$0")/lib/apt-install.sh" \
   librust-serde-dev \
   librust-serde-derive-dev \
   librust-serde-json-dev \
-  librust-libc-dev
+  librust-libc-dev \
+  librust-cc-dev

@@ -57,6 +57,11 @@ var envPrefixes = []string{"CARGO", "RUSTC", "RUSTDOC", "RUSTFLAGS", "RUSTUP_", 
 func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Time, err error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "args\x00%q\n", args)
+	// The program itself: another build of cargo-nix-unit may plan differently.
+	if self, err := os.Executable(); err == nil {
+		line, _ := statLine(self)
+		fmt.Fprintf(h, "self\x00%s\x00%s\n", self, line)
+	}
 	var env []string
 	for _, kv := range environ {
 		for _, p := range envPrefixes {

@@ -90,7 +90,9 @@ func (t *Toolchain) useHost() {
 	t.InStore = false
 	t.SandboxPaths = []string{t.Sysroot}
 	// The linker, its libraries, crt objects and loader live in the base system.
-	for _, d := range []string{"/usr", "/lib", "/lib64", "/bin"} {
+	// /etc/alternatives holds only symlinks: Debian's cc, c++ and friends go
+	// through it, and build scripts (the cc crate) call `cc` by that name.
+	for _, d := range []string{"/usr", "/lib", "/lib64", "/bin", "/etc/alternatives"} {
 		if _, err := os.Lstat(d); err == nil {
 			t.SandboxPaths = append(t.SandboxPaths, d)
 		}

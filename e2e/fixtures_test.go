@@ -14,7 +14,8 @@ import (
 // [env] and build.rustflags from .cargo/config.toml, [lints], multiple bins, a
 // root package, a dylib dependency, workspace inheritance, include_str! and
 // include_bytes!, an optional `dep:` dependency and required-features, a
-// `links` build script overridden by the configuration.
+// `links` build script overridden by the configuration, C compiled by the cc
+// crate and a build script probing $RUSTC.
 func TestFixturesMatchCargo(t *testing.T) {
 	requireTools(t)
 	for _, tc := range []struct {
@@ -32,6 +33,8 @@ func TestFixturesMatchCargo(t *testing.T) {
 		{name: "targets", dir: "targets", profile: "debug"},
 		{name: "inherit", dir: "inherit", profile: "debug"},
 		{name: "links-override", dir: "links", profile: "debug"},
+		{name: "native", dir: "native", profile: "debug"},
+		{name: "native-release", dir: "native", flags: []string{"--release"}, profile: "release"},
 		{name: "inherit-features", dir: "inherit", flags: []string{"--no-default-features", "--features", "extra"}, profile: "debug"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

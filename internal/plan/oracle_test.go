@@ -57,6 +57,7 @@ var oracleCases = []oracleCase{
 	{name: "profiles-fast-dev", dir: "testdata/workspaces/profiles", flags: []string{"--profile", "fast-dev"}},
 	{name: "inherit", dir: "testdata/workspaces/inherit"},
 	{name: "links-override", dir: "testdata/workspaces/links"},
+	{name: "native", dir: "testdata/workspaces/native"},
 	{name: "inherit-features", dir: "testdata/workspaces/inherit", flags: []string{"--no-default-features", "--features", "extra"}},
 }
 

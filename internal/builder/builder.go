@@ -24,7 +24,16 @@ func Main(getenv func(string) string, stderr io.Writer) error {
 	if out == "" {
 		return errors.New("no $out: cargo-nix-unit-builder runs inside a Nix derivation")
 	}
-	j, err := job.Decode(getenv(job.EnvVar), out)
+	enc := getenv(job.EnvVar)
+	if path := getenv(job.EnvVar + "Path"); path != "" {
+		// passAsFile: a large job comes as a file (see derivation.passAsFileOver).
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("reading the job: %w", err)
+		}
+		enc = string(b)
+	}
+	j, err := job.Decode(enc, out)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,12 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 )
 
+// passAsFileOver is the job size above which Nix hands the job to the builder
+// in a file (passAsFile) instead of the environment: Linux refuses to exec with
+// one environment string over 128 KiB (MAX_ARG_STRLEN), and a root collecting
+// the outputs of a thousand units gets there.
+const passAsFileOver = 64 << 10
+
 // Options are the settings every derivation shares.
 type Options struct {
 	// CA makes outputs floating content-addressed; otherwise they are input-addressed.
@@ -60,6 +66,9 @@ func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Dr
 			"builder":  w.opts.Builder,
 			job.EnvVar: enc,
 		},
+	}
+	if len(enc) > passAsFileOver {
+		d.Env["passAsFile"] = job.EnvVar
 	}
 	d.InputSources = sortedUnique(append(append([]string{w.opts.Builder}, w.opts.InputSrcs...), srcs...))
 	for _, dep := range deps {

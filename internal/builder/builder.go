@@ -129,12 +129,14 @@ func (b *builder) rustc() error {
 	extra, env := buildscript.Args(own, recv, deps)
 	args := append(append([]string{}, b.job.Args...), extra...)
 	if len(b.job.DepSearch) > 0 {
-		var search []string
-		for _, dir := range depClosure(b.job.DepSearch) {
-			search = append(search, "-L", "dependency="+dir+"/lib")
+		// One directory of links to every library of the closure, as Cargo's
+		// target/<profile>/deps: rustc reads one directory, not one per crate.
+		deps := filepath.Join(b.scratch, "deps")
+		if err := linkLibraries(deps, depClosure(b.job.DepSearch)); err != nil {
+			return err
 		}
 		at := min(max(b.job.DepSearchAt, 0), len(b.job.Args))
-		args = append(args[:at:at], append(search, args[at:]...)...)
+		args = append(args[:at:at], append([]string{"-L", "dependency=" + deps}, args[at:]...)...)
 	}
 	extraEnv := map[string]string{}
 	for _, e := range env {
@@ -203,6 +205,29 @@ func depClosure(direct []string) []string {
 	}
 	sort.Strings(outs)
 	return outs
+}
+
+// linkLibraries fills dir with links to the files of each output's lib/.
+func linkLibraries(dir string, outs []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, out := range outs {
+		entries, err := os.ReadDir(filepath.Join(out, "lib"))
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return err
+		}
+		for _, e := range entries {
+			link := filepath.Join(dir, e.Name())
+			if err := os.Symlink(filepath.Join(out, "lib", e.Name()), link); err != nil && !errors.Is(err, os.ErrExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // exportDeps links a library's direct library dependencies into its output:

@@ -41,9 +41,9 @@ type Job struct {
 	// Own is the package's own build-script run, whose directives this unit receives.
 	Own *OwnDirectives `json:"own,omitempty"`
 	// DepSearch lists the outputs of the unit's direct library dependencies. The
-	// builder gives rustc `-L dependency=<output>/lib` for each of them and for
-	// every output reached through their deps/ links, inserted into Args at
-	// DepSearchAt.
+	// builder links the lib/ files of each of them and of every output reached
+	// through their deps/ links into one directory, and gives rustc
+	// `-L dependency=<that directory>` at DepSearchAt in Args.
 	DepSearch   []string `json:"depSearch,omitempty"`
 	DepSearchAt int      `json:"depSearchAt,omitempty"`
 	// ExportDeps makes the builder link DepSearch into the unit's own deps/, so

@@ -39,7 +39,7 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "dependency-dirs",
-		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder gives one -L dependency= per transitive library dependency, found through the deps/ links of the direct ones (job.DepSearch)",
+		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder links the closure's libraries (found through the direct ones' deps/ links, job.DepSearch) into one directory of its own and passes that at build time",
 		apply: func(c, p *normInv) bool {
 			a := dropPair(&c.Args, "-L", "dependency={deps}")
 			b := dropPair(&p.Args, "-L", "dependency={deps}")

@@ -59,7 +59,7 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 	fmt.Fprintf(h, "args\x00%q\n", args)
 	// The program itself: another build of cargo-nix-unit may plan differently.
 	if self, err := os.Executable(); err == nil {
-		line, _ := statLine(self)
+		line, _ := Identity(self)
 		fmt.Fprintf(h, "self\x00%s\x00%s\n", self, line)
 	}
 	var env []string
@@ -74,7 +74,7 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 	sort.Strings(env)
 	fmt.Fprintf(h, "env\x00%q\n", env)
 	note := func(p string) {
-		line, mtime := statLine(p)
+		line, mtime := Identity(p)
 		fmt.Fprintf(h, "%s\x00%s\n", p, line)
 		if mtime.After(newest) {
 			newest = mtime
@@ -111,13 +111,20 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 	return hex.EncodeToString(h.Sum(nil)), newest, nil
 }
 
-// statLine is a file's identity: changed by any write, rename or replacement.
-func statLine(p string) (string, time.Time) {
+// Identity describes a file by its metadata (size, modification time, mode,
+// inode, a symlink's target): any write, rename or replacement changes it.
+// mtime is zero for a missing file.
+func Identity(p string) (line string, mtime time.Time) {
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return "missing", time.Time{}
 	}
-	return fmt.Sprintf("%d %d %o %s", fi.Size(), fi.ModTime().UnixNano(), fi.Mode(), inode(fi)), fi.ModTime()
+	line = fmt.Sprintf("%d %d %o %s", fi.Size(), fi.ModTime().UnixNano(), fi.Mode(), inode(fi))
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(p)
+		line += " -> " + target
+	}
+	return line, fi.ModTime()
 }
 
 // Path is where the stamp of a command run in dir lives: the user's cache, so

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -110,24 +109,11 @@ func identity(kind, dir string, files []string) (key string, recent bool) {
 	sort.Strings(sorted)
 	now := time.Now()
 	for _, f := range sorted {
-		line, mtime := statIdentity(filepath.Join(dir, f))
+		line, mtime := noop.Identity(filepath.Join(dir, f))
 		fmt.Fprintf(h, "%s\x00%s\n", f, line)
-		if now.Sub(mtime) < settle {
+		if mtime.IsZero() || now.Sub(mtime) < settle {
 			recent = true
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), recent
-}
-
-func statIdentity(p string) (string, time.Time) {
-	fi, err := os.Lstat(p)
-	if err != nil {
-		return "missing", time.Now()
-	}
-	line := fmt.Sprintf("%d %d %o %s", fi.Size(), fi.ModTime().UnixNano(), fi.Mode(), inode(fi))
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		target, _ := os.Readlink(p)
-		line += " -> " + target
-	}
-	return line, fi.ModTime()
 }

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -42,5 +44,24 @@ echo "${COMPREPLY[@]}"`
 	}
 	if r := cnu(t, dir, "completions", "tcsh"); r.code == 0 || !strings.Contains(r.stderr, "want bash, zsh or fish") {
 		t.Errorf("completions tcsh: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// Cargo finds the tool on PATH and runs it as `cargo-nix-unit nix-unit ARGS`.
+func TestCargoSubcommand(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	path := bins + string(os.PathListSeparator) + os.Getenv("PATH")
+	r := run(t, ws, []string{"PATH=" + path}, "cargo", "nix-unit", "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "cargo-nix-unit ") {
+		t.Errorf("cargo nix-unit --version: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, ws, []string{"PATH=" + path}, "cargo", "nix-unit", "build", "--no-link", "--print-out-paths")
+	if r.code != 0 {
+		t.Fatalf("cargo nix-unit build: exit %d\n%s", r.code, r.stderr)
+	}
+	out := strings.TrimSpace(r.stdout)
+	if got, want := run(t, ws, nil, filepath.Join(out, "bin", "app")).stdout, cargoRun(t, ws); got != want {
+		t.Errorf("app built through `cargo nix-unit` prints\n%s\nwant\n%s", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -133,7 +134,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 	}
 	defer closeStore()
 	if err := resolveCA(ctx, cfg, st); err != nil {
-		return err
+		return store.ReadOnly(err)
 	}
 	p, err := engine.Prepare(ctx, cfg)
 	if err != nil {
@@ -146,7 +147,7 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 		added, err = p.Register(ctx, st)
 	}
 	if err != nil {
-		return err
+		return store.ReadOnly(err)
 	}
 	regTime := time.Since(regStart)
 	if cfg.DryRun {
@@ -261,7 +262,9 @@ func openStore(ctx context.Context, mode string, cfg *engine.Config) (store.Stor
 		if err == nil {
 			return d, d.Close, nil
 		}
-		if mode == "daemon" {
+		// An unreachable daemon fails nix derivation add too: one error, no notice.
+		var ue *daemon.UnreachableError
+		if mode == "daemon" || errors.As(err, &ue) {
 			return nil, nil, err
 		}
 		first, _, _ := strings.Cut(err.Error(), "\n")

@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Each fault ends in one error naming its cause, a non-zero exit, and nothing
+// that confuses the next run once the fault is gone.
+
+// oneError fails unless stderr is a single line starting "error: " holding want.
+func oneError(t *testing.T, r result, want string) {
+	t.Helper()
+	msg := strings.TrimSpace(r.stderr)
+	if r.code == 0 || strings.Count(msg, "\n") != 0 || !strings.HasPrefix(msg, "error: ") || !strings.Contains(msg, want) {
+		t.Errorf("want exit != 0 and one line `error: …%s…`; exit %d, stderr:\n%s", want, r.code, r.stderr)
+	}
+}
+
+// privateDaemon starts nix-daemon on the real store, listening on sock, and
+// returns it once the socket exists; the test kills it at the end.
+func privateDaemon(t *testing.T, sock string) *exec.Cmd {
+	t.Helper()
+	daemon, err := exec.LookPath("nix-daemon")
+	if err != nil {
+		t.Fatalf("nix-daemon: %v", err)
+	}
+	os.Remove(sock)
+	cmd := exec.Command(daemon)
+	cmd.Env = append(os.Environ(), "NIX_CONFIG=experimental-features = nix-command ca-derivations", "NIX_DAEMON_SOCKET_PATH="+sock)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			return cmd
+		}
+		if i == 600 {
+			t.Fatal("nix-daemon did not create its socket")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// With NIX_REMOTE naming a daemon that is not there, build and doctor say so
+// once, with the fix; the `nix` CLI fallback is not tried (it would fail the same way).
+func TestDaemonUnreachable(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	dir := t.TempDir()
+	refused := filepath.Join(dir, "stale-socket") // a socket file nobody listens on
+	if err := os.WriteFile(refused, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, want string
+		env        []string
+	}{
+		{"daemon", "cannot reach the Nix daemon at /nonexistent/socket (no such file or directory)",
+			[]string{"NIX_REMOTE=daemon", "NIX_DAEMON_SOCKET_PATH=/nonexistent/socket"}},
+		{"unix", "cannot reach the Nix daemon at " + refused + " (connection refused)",
+			[]string{"NIX_REMOTE=unix://" + refused}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, client := range []string{"auto", "daemon"} {
+				r := cnuEnv(t, ws, c.env, "build", "--store-client="+client)
+				oneError(t, r, c.want+": start the Nix daemon (nix-daemon, or systemctl start nix-daemon), or check NIX_REMOTE")
+			}
+			r := cnuEnv(t, ws, c.env, "doctor")
+			if r.code == 0 || !strings.Contains(r.stdout, "FAIL  store           "+c.want) ||
+				!strings.Contains(r.stdout, "fix: start the Nix daemon") || strings.Contains(r.stdout, "ca-derivations") {
+				t.Errorf("doctor: want one FAIL for the store with its fix; exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+	mustCNU(t, ws, "build", "-o", filepath.Join(dir, "result"))
+}
+
+// A read-only store (Nix's `local?read-only=true`) with derivations new to it:
+// one error saying the store is read-only. The next run, writable, builds.
+func TestStoreReadOnly(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	cold := coldBuilder(t)
+	env := append([]string{"NIX_CONFIG=extra-experimental-features = read-only-local-store", "NIX_REMOTE=local?read-only=true"}, cold...)
+	for _, client := range []string{"auto", "cli"} {
+		r := cnuEnv(t, ws, env, "build", "--store-client="+client)
+		oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local?read-only=true)")
+	}
+	if r := cnuEnv(t, ws, cold, "build", "-o", filepath.Join(t.TempDir(), "result")); r.code != 0 {
+		t.Fatalf("build with a writable store: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// The daemon killed while a unit compiles, and started again: the build fails
+// with one reason, and the next run builds the rest, reusing finished units.
+func TestDaemonRestartedMidBuild(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	sock := filepath.Join(t.TempDir(), "socket")
+	d := privateDaemon(t, sock)
+	env := append([]string{"NIX_REMOTE=daemon", "NIX_DAEMON_SOCKET_PATH=" + sock}, coldBuilder(t)...)
+	link := filepath.Join(t.TempDir(), "result")
+
+	// One job at a time: when the second unit starts, the first has finished.
+	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "-j", "1", "-o", link)
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), env...)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	sc := bufio.NewScanner(io.TeeReader(pipe, &stderr))
+	var compiling []string
+	for len(compiling) < 2 && sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) > 1 && f[0] == "Compiling" {
+			compiling = append(compiling, strings.Join(f[1:], " "))
+		}
+	}
+	if len(compiling) < 2 {
+		cmd.Wait()
+		t.Fatalf("the build ended before its second unit started:\n%s", stderr.String())
+	}
+	d.Process.Signal(syscall.SIGKILL)
+	d.Wait()
+	privateDaemon(t, sock)
+	io.Copy(io.Discard, io.TeeReader(pipe, &stderr))
+	err = cmd.Wait()
+	msg := strings.TrimSpace(stderr.String())
+	last := msg[strings.LastIndex(msg, "\n")+1:]
+	if err == nil || !strings.HasPrefix(last, "error: ") {
+		t.Fatalf("want a failed build ending in one error line; err %v, stderr:\n%s", err, msg)
+	}
+	if !strings.Contains(last, "lost the connection to the Nix daemon") {
+		t.Errorf("last line does not name the lost daemon: %q", last)
+	}
+
+	r := cnuEnv(t, ws, env, "build", "-o", link)
+	if r.code != 0 {
+		t.Fatalf("the build after the restart: exit %d\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "Compiling "+compiling[0]+"\n") {
+		t.Errorf("%s, finished before the daemon died, was compiled again:\n%s", compiling[0], r.stderr)
+	}
+}

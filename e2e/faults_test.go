@@ -189,3 +189,46 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 		t.Errorf("%s, finished before the daemon died, was compiled again:\n%s", compiling[0], r.stderr)
 	}
 }
+
+// A full disk under the cache directory (a 64 KiB tmpfs, filled): the build
+// succeeds with at most one warning, leaves no temporary or torn cache file,
+// and the next run, with room again, records its stamp and is a no-op after.
+func TestCacheDiskFull(t *testing.T) {
+	requireTools(t)
+	ws := copyWorkspace(t, "workspace")
+	cache := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", cache).CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("mounting a small tmpfs: %v %s", err, out)
+		}
+		t.Skipf("cannot mount a small tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", cache).Run() })
+	exec.Command("dd", "if=/dev/zero", "of="+filepath.Join(cache, "filler"), "bs=4k").Run()
+	env := []string{"XDG_CACHE_HOME=" + cache}
+	link := filepath.Join(t.TempDir(), "result")
+
+	r := cnuEnv(t, ws, env, "build", "-o", link)
+	if r.code != 0 {
+		t.Fatalf("build with a full cache disk: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "warning:"); n > 1 {
+		t.Errorf("%d warnings, want at most one:\n%s", n, r.stderr)
+	}
+	filepath.Walk(cache, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && fi.Name() != "filler" {
+			t.Errorf("%s was left in the full cache", p)
+		}
+		return nil
+	})
+
+	os.Remove(filepath.Join(cache, "filler"))
+	r = cnuEnv(t, ws, env, "build", "-v", "--color=never", "-o", link)
+	if r.code != 0 {
+		t.Fatalf("build with room in the cache: exit %d\n%s", r.code, r.stderr)
+	}
+	r = cnuEnv(t, ws, env, "build", "-v", "--color=never", "-o", link)
+	if r.code != 0 || !strings.Contains(r.stderr, "       Fresh greeter v0.2.1 (lib)") {
+		t.Fatalf("no-op build after the disk had room: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -187,9 +187,14 @@ func runBuild(c *cli.Context, cfg *engine.Config) error {
 			pr.Status("Result", cfg.OutLink+" -> "+r.Out)
 		}
 	}
+	// The stamp first: the record is written under target/, which its
+	// fingerprint watches.
 	saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
 	if err := recordBuild(p); err != nil {
 		pr.Warning(err.Error()) // only `graph --why` needs it
+		// Without its record a build must not become a no-op: the next run would
+		// replay it and never write the record `graph --why` reads.
+		noop.Remove(stampPath)
 	}
 	jsonReport, messages := c.Bool("json"), c.String("message-format") == "json"
 	if jsonReport || messages {

@@ -190,45 +190,86 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 	}
 }
 
-// A full disk under the cache directory (a 64 KiB tmpfs, filled): the build
-// succeeds with at most one warning, leaves no temporary or torn cache file,
-// and the next run, with room again, records its stamp and is a no-op after.
-func TestCacheDiskFull(t *testing.T) {
-	requireTools(t)
-	ws := copyWorkspace(t, "workspace")
-	cache := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", cache).CombinedOutput(); err != nil {
+// smallDisk mounts a 64 KiB tmpfs on dir and fills it; the test unmounts it.
+func smallDisk(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("mounting a small tmpfs: %v %s", err, out)
+			t.Fatalf("mounting a small tmpfs (CI runs as root): %v %s", err, out)
 		}
 		t.Skipf("cannot mount a small tmpfs here: %v %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("umount", cache).Run() })
-	exec.Command("dd", "if=/dev/zero", "of="+filepath.Join(cache, "filler"), "bs=4k").Run()
-	env := []string{"XDG_CACHE_HOME=" + cache}
-	link := filepath.Join(t.TempDir(), "result")
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	exec.Command("dd", "if=/dev/zero", "of="+filepath.Join(dir, "filler"), "bs=4k").Run() // fails once full
+}
 
-	r := cnuEnv(t, ws, env, "build", "-o", link)
-	if r.code != 0 {
-		t.Fatalf("build with a full cache disk: exit %d\n%s", r.code, r.stderr)
-	}
-	if n := strings.Count(r.stderr, "warning:"); n > 1 {
-		t.Errorf("%d warnings, want at most one:\n%s", n, r.stderr)
-	}
-	filepath.Walk(cache, func(p string, fi os.FileInfo, err error) error {
-		if err == nil && !fi.IsDir() && fi.Name() != "filler" {
-			t.Errorf("%s was left in the full cache", p)
-		}
-		return nil
-	})
+// A full disk under the tool's cache or its target/nix-unit, or a cache
+// directory that cannot exist: the build succeeds with one warning, leaves no
+// temporary or torn file, and the next run, with the fault gone, records its
+// stamp and is a no-op after.
+func TestCacheFaults(t *testing.T) {
+	requireTools(t)
+	for _, c := range []struct {
+		name  string
+		fault func(t *testing.T, ws, cache string) (dir string, undo func())
+		warn  string
+	}{
+		{"cache disk full", func(t *testing.T, ws, cache string) (string, func()) {
+			smallDisk(t, cache)
+			return cache, func() { os.Remove(filepath.Join(cache, "filler")) }
+		}, "cannot record this build for the next no-op check: writing " + "CACHE/cargo-nix-unit/noop/"},
+		{"cache unwritable", func(t *testing.T, ws, cache string) (string, func()) {
+			if err := os.WriteFile(cache, nil, 0o644); err != nil { // a file where a directory should be
+				t.Fatal(err)
+			}
+			return "", func() { os.Remove(cache) }
+		}, "cannot record this build for the next no-op check: mkdir CACHE: not a directory"},
+		{"target disk full", func(t *testing.T, ws, cache string) (string, func()) {
+			dir := filepath.Join(ws, "target", "nix-unit")
+			smallDisk(t, dir)
+			return dir, func() { os.Remove(filepath.Join(dir, "filler")) }
+		}, "recording the build in WS/target/nix-unit/last-build.json: no space left on device"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ws := copyWorkspace(t, "workspace")
+			cache := filepath.Join(t.TempDir(), "cache")
+			env := []string{"XDG_CACHE_HOME=" + cache}
+			args := []string{"build", "-v", "--color=never", "-o", filepath.Join(t.TempDir(), "result")}
+			// A first build in another cache: a fresh copy's first build creates
+			// target/, which its no-op fingerprint sees as a change, and records no stamp.
+			cnuEnv(t, ws, []string{"XDG_CACHE_HOME=" + t.TempDir()}, args...)
+			dir, undo := c.fault(t, ws, cache)
 
-	os.Remove(filepath.Join(cache, "filler"))
-	r = cnuEnv(t, ws, env, "build", "-v", "--color=never", "-o", link)
-	if r.code != 0 {
-		t.Fatalf("build with room in the cache: exit %d\n%s", r.code, r.stderr)
-	}
-	r = cnuEnv(t, ws, env, "build", "-v", "--color=never", "-o", link)
-	if r.code != 0 || !strings.Contains(r.stderr, "       Fresh greeter v0.2.1 (lib)") {
-		t.Fatalf("no-op build after the disk had room: exit %d\n%s", r.code, r.stderr)
+			r := cnuEnv(t, ws, env, args...)
+			if r.code != 0 {
+				t.Fatalf("build: exit %d\n%s", r.code, r.stderr)
+			}
+			warn := strings.NewReplacer("CACHE", cache, "WS", ws).Replace(c.warn)
+			if n := strings.Count(r.stderr, "warning:"); n != 1 || !strings.Contains(r.stderr, "warning: "+warn) {
+				t.Errorf("want one warning %q; got %d:\n%s", warn, n, r.stderr)
+			}
+			if dir != "" {
+				filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+					if err == nil && !fi.IsDir() && fi.Name() != "filler" {
+						t.Errorf("%s was left on the full disk", p)
+					}
+					return nil
+				})
+			}
+
+			undo()
+			if r := cnuEnv(t, ws, env, args...); r.code != 0 || strings.Contains(r.stderr, "Fresh") || strings.Contains(r.stderr, "warning") {
+				t.Fatalf("build after the fault: want a full check, no warning; exit %d\n%s", r.code, r.stderr)
+			}
+			if r := cnuEnv(t, ws, env, args...); r.code != 0 || !strings.Contains(r.stderr, "       Fresh greeter v0.2.1 (lib)") {
+				t.Fatalf("third build is not a no-op: exit %d\n%s", r.code, r.stderr)
+			}
+			if _, err := os.Stat(filepath.Join(ws, "target", "nix-unit", "last-build.json")); err != nil {
+				t.Errorf("no build record after the fault: %v", err)
+			}
+		})
 	}
 }

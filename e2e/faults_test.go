@@ -176,9 +176,15 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 	if err == nil || !strings.HasPrefix(last, "error: ") {
 		t.Fatalf("want a failed build ending in one error line; err %v, stderr:\n%s", err, msg)
 	}
-	// Nix's own reason (2.26), or the tool's when its store connection broke first.
-	if !strings.Contains(last, "Nix daemon disconnected unexpectedly") && !strings.Contains(last, "lost the connection to the Nix daemon") {
-		t.Errorf("last line does not name the lost daemon: %q\n%s", last, msg)
+	t.Logf("the broken build ends: %s", last)
+	if !strings.HasPrefix(last, "error: lost the connection to the Nix daemon while building (") ||
+		!strings.Contains(last, "units done): Nix daemon disconnected unexpectedly") {
+		t.Errorf("last line does not name the lost daemon: %q", last)
+	}
+	for _, l := range strings.Split(msg, "\n")[:strings.Count(msg, "\n")] {
+		if f := strings.Fields(l); len(f) == 0 || f[0] != "Compiling" {
+			t.Errorf("more than one error: %q before the last line", l)
+		}
 	}
 
 	r := cnuEnv(t, ws, env, "build", "-o", link)

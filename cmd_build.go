@@ -267,13 +267,16 @@ func openStore(ctx context.Context, mode string, cfg *engine.Config) (store.Stor
 		if err == nil {
 			return d, d.Close, nil
 		}
-		// An unreachable daemon fails nix derivation add too: one error, no notice.
+		// An unreachable daemon or a read-only store fails nix derivation add
+		// too: one error, no notice.
 		var ue *daemon.UnreachableError
-		if mode == "daemon" || errors.As(err, &ue) {
+		var ro *store.ReadOnlyError
+		if err = store.ReadOnly(err); mode == "daemon" || errors.As(err, &ue) || errors.As(err, &ro) {
 			return nil, nil, err
 		}
-		first, _, _ := strings.Cut(err.Error(), "\n")
-		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", first)
+		// The reason may follow on the next lines (a spawned daemon's stderr).
+		reason := strings.Join(strings.Fields(err.Error()), " ")
+		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", reason)
 	}
 	st, err := store.NewCLI(ctx, cfg.Nix)
 	if err != nil {

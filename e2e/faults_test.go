@@ -118,17 +118,37 @@ func TestDaemonUnreachable(t *testing.T) {
 	mustCNU(t, ws, "build", "-o", filepath.Join(dir, "result"))
 }
 
-// A read-only store (Nix's `local?read-only=true`) with derivations new to it:
-// one error saying the store is read-only. The next run, writable, builds.
+// A read-only store with derivations new to it: one error saying the store is
+// read-only. The next run, writable, builds. Read-only as Nix's
+// `local?read-only=true` says, or because /nix/var/nix (the database and its
+// locks) is a read-only mount, in a private mount namespace.
 func TestStoreReadOnly(t *testing.T) {
 	requireTools(t)
 	ws := copyWorkspace(t, "workspace")
 	cold := coldBuilder(t)
-	env := append([]string{"NIX_CONFIG=extra-experimental-features = read-only-local-store", "NIX_REMOTE=local?read-only=true"}, cold...)
-	for _, client := range []string{"auto", "cli"} {
-		r := cnuEnv(t, ws, env, "build", "--store-client="+client)
-		oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local?read-only=true)")
-	}
+	t.Run("read-only=true", func(t *testing.T) {
+		env := append([]string{"NIX_CONFIG=extra-experimental-features = read-only-local-store", "NIX_REMOTE=local?read-only=true"}, cold...)
+		for _, client := range []string{"auto", "cli"} {
+			r := cnuEnv(t, ws, env, "build", "--store-client="+client)
+			oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local?read-only=true)")
+		}
+	})
+	t.Run("read-only mount", func(t *testing.T) {
+		if r := run(t, ws, nil, "unshare", "-m", "true"); r.code != 0 {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("unshare -m (CI runs as root): %s", r.stderr)
+			}
+			t.Skipf("cannot make a mount namespace here: %s", r.stderr)
+		}
+		// The store itself, not a daemon socket, which would bypass the mount.
+		env := append([]string{"NIX_REMOTE=local"}, cold...)
+		script := `mount --bind /nix/var/nix /nix/var/nix && mount -o remount,bind,ro /nix/var/nix && exec "$@"`
+		for _, client := range []string{"auto", "cli"} {
+			r := run(t, ws, env, "unshare", "-m", "sh", "-c", script, "sh",
+				filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--store-client="+client)
+			oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local)")
+		}
+	})
 	if r := cnuEnv(t, ws, cold, "build", "-o", filepath.Join(t.TempDir(), "result")); r.code != 0 {
 		t.Fatalf("build with a writable store: exit %d\n%s", r.code, r.stderr)
 	}

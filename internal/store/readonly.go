@@ -17,7 +17,7 @@ func (e *ReadOnlyError) Error() string {
 	if e.Remote != "" {
 		where = " (NIX_REMOTE=" + e.Remote + ")"
 	}
-	return "the Nix store is read-only" + where + ": the new sources and derivations cannot be added; build with a writable store (unset NIX_REMOTE, or use the Nix daemon)"
+	return "the Nix store is read-only" + where + ", and cargo-nix-unit must add sources and derivations to it: build with a writable store (unset NIX_REMOTE, or use the Nix daemon)"
 }
 
 func (e *ReadOnlyError) Unwrap() error { return e.Err }

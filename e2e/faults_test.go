@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -58,8 +59,22 @@ func privateDaemon(t *testing.T, sock string) *exec.Cmd {
 // killGroup kills a daemon started by privateDaemon and its workers (which
 // may have left its process group), children first as /proc lists them.
 func killGroup(cmd *exec.Cmd) {
-	for _, pid := range children(cmd.Process.Pid) {
+	if cmd.ProcessState != nil {
+		return // killed and reaped already: its pid may be another's now
+	}
+	kids := children(cmd.Process.Pid)
+	for _, pid := range kids {
 		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	// The daemon reaps its workers; killed after it, a worker would stay a
+	// zombie of init. A bounded wait: a worker that lingers is only a zombie.
+	for _, pid := range kids {
+		for i := 0; i < 200; i++ {
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	cmd.Wait()

@@ -154,7 +154,7 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 	}
 	defer closeStore()
 	if err := resolveCA(ctx, cfg, st); err != nil {
-		return err
+		return store.ReadOnly(err)
 	}
 	*stage = "asking Cargo for the unit graph and planning"
 	p, err := engine.Prepare(ctx, cfg)
@@ -169,7 +169,7 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 		added, err = p.Register(ctx, st)
 	}
 	if err != nil {
-		return err
+		return store.ReadOnly(err)
 	}
 	regTime := time.Since(regStart)
 	if cfg.DryRun {
@@ -214,14 +214,21 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 			pr.Status("Result", cfg.OutLink+" -> "+r.Out)
 		}
 	}
+	// The stamp first: the record is written under target/, which its
+	// fingerprint watches. A command running more after the build keeps none.
+	if after == nil {
+		saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
+	}
 	if err := recordBuild(p); err != nil {
 		pr.Warning(err.Error()) // only `graph --why` needs it
+		// Without its record a build must not become a no-op: the next run would
+		// replay it and never write the record `graph --why` reads.
+		noop.Remove(stampPath)
 	}
 	if after != nil {
 		*stage = "running"
 		return after(p, r)
 	}
-	saveStamp(p, r, cfg, cwd, args, environ, stampPath, start)
 	jsonReport, messages := c.Bool("json"), c.String("message-format") == "json"
 	if jsonReport || messages {
 		outs, err := p.UnitOutputs(ctx, cfg.Nix)
@@ -293,11 +300,16 @@ func openStore(ctx context.Context, mode string, cfg *engine.Config) (store.Stor
 		if err == nil {
 			return d, d.Close, nil
 		}
-		if mode == "daemon" {
+		// An unreachable daemon or a read-only store fails nix derivation add
+		// too: one error, no notice.
+		var ue *daemon.UnreachableError
+		var ro *store.ReadOnlyError
+		if err = store.ReadOnly(err); mode == "daemon" || errors.As(err, &ue) || errors.As(err, &ro) {
 			return nil, nil, err
 		}
-		first, _, _ := strings.Cut(err.Error(), "\n")
-		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", first)
+		// The reason may follow on the next lines (a spawned daemon's stderr).
+		reason := strings.Join(strings.Fields(err.Error()), " ")
+		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", reason)
 	}
 	st, err := store.NewCLI(ctx, cfg.Nix)
 	if err != nil {

@@ -4,8 +4,10 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
@@ -57,8 +60,12 @@ func Run(ctx context.Context, o Options) []Finding {
 		fs = append(fs, Finding{OK, "nix", "Nix " + st.Version.String(), ""})
 	}
 	if nixOK {
-		fs = append(fs, storeInfo(ctx, o.Nix)...)
-		fs = append(fs, probeCA(ctx, st, o.System))
+		si := storeInfo(ctx, o.Nix)
+		fs = append(fs, si...)
+		// An unreachable store is the one cause; the probe would only repeat it.
+		if si[0].Level != Fail {
+			fs = append(fs, probeCA(ctx, st, o.System))
+		}
 	}
 	tc, err := toolchain.Detect(ctx, o.Rustc, nil)
 	if err != nil {
@@ -82,6 +89,10 @@ func nixArgs(nix string, args ...string) []string {
 
 // storeInfo reports how the store is reached and whether this user is trusted.
 func storeInfo(ctx context.Context, nix string) []Finding {
+	var ue *daemon.UnreachableError
+	if err := daemon.CheckSocket(daemon.ResolveAddress(os.Getenv)); errors.As(err, &ue) {
+		return []Finding{{Fail, "store", ue.Problem(), daemon.UnreachableFix}}
+	}
 	// Nix 2.26 prints the store's description on stderr.
 	var stderr strings.Builder
 	out, err := run.Output(ctx, run.Cmd{Args: nixArgs(nix, "store", "info"), Stderr: &stderr})

@@ -143,6 +143,14 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 	failed := t.FailedDrvs()
 	if len(failed) == 0 {
 		msg := err.Error()
+		if _, reason, ok := strings.Cut(msg, "error: "+nixDaemonLost); ok {
+			done := ""
+			if d := p.interrupted(t, err).(*InterruptedError); d.Done >= 0 {
+				done = fmt.Sprintf(" (%d of %d units done)", d.Done, d.Total)
+			}
+			reason, _, _ = strings.Cut(reason, "\n")
+			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
+		}
 		if !p.Toolchain.InStore && strings.Contains(msg, "No such file or directory") {
 			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
 				strings.Join(p.Toolchain.SandboxPaths, " "))
@@ -172,6 +180,10 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 	}
 	return &BuildError{Msg: b.String()}
 }
+
+// nixDaemonLost is how Nix 2.26 reports a daemon that died during a build
+// (nix: libstore/remote-store.cc).
+const nixDaemonLost = "Nix daemon disconnected unexpectedly"
 
 // interrupted says how far the build got when it was cancelled: every unit but
 // the builds Nix still expected (the root's included) is done. With CA

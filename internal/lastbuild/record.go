@@ -194,7 +194,11 @@ func Save(path string, r *Record) error {
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("recording the build in %s: %w", f.Name(), err)
+		var pe *os.PathError // names the temporary file, which is gone
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("recording the build in %s: %w", path, err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())

@@ -64,12 +64,60 @@ func ResolveAddress(getenv func(string) string) Address {
 func Dial(ctx context.Context, a Address, nix string, nixFlags []string) (*Conn, error) {
 	if a.Socket != "" {
 		c, err := dialSocket(ctx, a.Socket)
-		if err == nil || a.Required {
-			return c, err
+		if err == nil {
+			return c, nil
+		}
+		if a.Required {
+			var oe *net.OpError
+			if errors.As(err, &oe) && oe.Op == "dial" {
+				return nil, &UnreachableError{Socket: a.Socket, Err: oe.Err}
+			}
+			return nil, err
 		}
 	}
 	return Spawn(ctx, nix, nixFlags)
 }
+
+// UnreachableError: the daemon the environment names has no socket, or nothing
+// listens on it. Nix's own clients would fail the same way, so it is final.
+type UnreachableError struct {
+	Socket string
+	Err    error // the connect error: no such file, connection refused, ...
+}
+
+// UnreachableFix says what to do about an UnreachableError.
+const UnreachableFix = "start the Nix daemon (nix-daemon, or systemctl start nix-daemon), or check NIX_REMOTE and NIX_DAEMON_SOCKET_PATH"
+
+func (e *UnreachableError) Error() string { return e.Problem() + ": " + UnreachableFix }
+
+// Problem is the error without the fix: where, and the system's reason.
+func (e *UnreachableError) Problem() string {
+	cause := e.Err.Error()
+	var se *os.SyscallError
+	if errors.As(e.Err, &se) {
+		cause = se.Err.Error()
+	}
+	return fmt.Sprintf("cannot reach the Nix daemon at %s (%s)", e.Socket, cause)
+}
+
+// CheckSocket connects to the socket a requires, if any, and hangs up: an
+// *UnreachableError when nothing answers.
+func CheckSocket(a Address) error {
+	if !a.Required {
+		return nil
+	}
+	c, err := net.Dial("unix", a.Socket)
+	if err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			err = oe.Err
+		}
+		return &UnreachableError{Socket: a.Socket, Err: err}
+	}
+	return c.Close()
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 func dialSocket(ctx context.Context, path string) (*Conn, error) {
 	var d net.Dialer

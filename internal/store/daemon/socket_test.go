@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,13 +65,36 @@ func TestSocket(t *testing.T) {
 	}
 }
 
-// TestRequiredSocketMissing: NIX_REMOTE=daemon with no daemon is an error, not
-// a spawned daemon.
+// TestRequiredSocketMissing: NIX_REMOTE=daemon with no daemon is an
+// *UnreachableError naming the socket and the reason, not a spawned daemon;
+// CheckSocket (doctor's check) says the same.
 func TestRequiredSocketMissing(t *testing.T) {
-	a := Address{Socket: filepath.Join(t.TempDir(), "none"), Required: true}
-	if c, err := Dial(context.Background(), a, "nix", nil); err == nil {
-		c.Close()
-		t.Fatal("connected to a socket that does not exist")
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "stale") // a file, so connecting is refused
+	if err := os.WriteFile(stale, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ socket, reason string }{
+		{filepath.Join(dir, "none"), "no such file or directory"},
+		{stale, "connection refused"},
+	} {
+		a := Address{Socket: c.socket, Required: true}
+		want := "cannot reach the Nix daemon at " + c.socket + " (" + c.reason + "): " + UnreachableFix
+		c, err := Dial(context.Background(), a, "nix", nil)
+		if err == nil {
+			c.Close()
+			t.Fatal("connected to a socket nobody listens on")
+		}
+		var ue *UnreachableError
+		if !errors.As(err, &ue) || err.Error() != want {
+			t.Errorf("Dial: got %v, want %q", err, want)
+		}
+		if err := CheckSocket(a); err == nil || err.Error() != want {
+			t.Errorf("CheckSocket: got %v, want %q", err, want)
+		}
+	}
+	if err := CheckSocket(Address{}); err != nil {
+		t.Errorf("CheckSocket without a required socket: %v", err)
 	}
 }
 

@@ -117,7 +117,7 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 		du := &c.Graph.Units[d.Index]
 		switch {
 		case du.IsBuildScriptCompile():
-			j.Program = out(d.Index) + "/bin/build-script-build"
+			j.Program = out(d.Index) + "/bin/" + du.Target.Name
 		case du.IsBuildScriptRun():
 			if links := unitgraph.Str(du.Package.Links); links != "" {
 				j.DepMetadata = append(j.DepMetadata, job.DepMetadata{Links: links, Run: out(d.Index)})

@@ -27,7 +27,7 @@ type normaliser struct {
 
 var (
 	hashArg = regexp.MustCompile(`^(metadata=|extra-filename=-)[0-9a-f]{16}$`)
-	planOut = regexp.MustCompile(`/OUT/(\d+)(/out|/bin/build-script-build|/lib/lib(\w+)-[0-9a-f]{16}\.(\w+)|/lib)`)
+	planOut = regexp.MustCompile(`/OUT/(\d+)(/out|/bin/build-script-[\w-]+|/lib/lib(\w+)-[0-9a-f]{16}\.(\w+)|/lib)`)
 )
 
 // cargo normalises a command Cargo ran: everything under its target directory.
@@ -55,7 +55,7 @@ func (n *normaliser) cargoPaths(s string) string {
 		repl string
 	}{
 		{regexp.MustCompile(base + `/build/([^/\s]+)-[0-9a-f]{16}/out`), "{OUT_DIR:$1}"},
-		{regexp.MustCompile(base + `/build/([^/\s]+)-[0-9a-f]{16}/build-script-build`), "{build-script:$1}"},
+		{regexp.MustCompile(base + `/build/([^/\s]+)-[0-9a-f]{16}/build-script-[\w-]+`), "{build-script:$1}"},
 		{regexp.MustCompile(base + `/deps/lib(\w+)-[0-9a-f]{16}\.(\w+)`), "{deps}/lib$1.$2"},
 		{regexp.MustCompile(base + `/deps`), "{deps}"},
 		{regexp.MustCompile(base + `/incremental`), "{incremental}"},
@@ -80,7 +80,7 @@ func (n *normaliser) plan(inv invocation, i int) *normInv {
 			switch {
 			case g[2] == "/out":
 				return "{OUT_DIR:" + name + "}"
-			case g[2] == "/bin/build-script-build":
+			case strings.HasPrefix(g[2], "/bin/build-script-"):
 				return "{build-script:" + name + "}"
 			case g[3] != "":
 				return "{deps}/lib" + g[3] + "." + g[4]

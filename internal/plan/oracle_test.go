@@ -58,6 +58,7 @@ var oracleCases = []oracleCase{
 	{name: "inherit", dir: "testdata/workspaces/inherit"},
 	{name: "links-override", dir: "testdata/workspaces/links"},
 	{name: "native", dir: "testdata/workspaces/native"},
+	{name: "corpus", dir: "testdata/corpus"},
 	{name: "inherit-features", dir: "testdata/workspaces/inherit", flags: []string{"--no-default-features", "--features", "extra"}},
 }
 
@@ -289,7 +290,7 @@ func findInvocation(invs []invocation, used []bool, planned invocation, n *norma
 
 func invocationKey(inv invocation) string {
 	var feats []string
-	if filepath.Base(inv.Program) == "build-script-build" {
+	if strings.HasPrefix(filepath.Base(inv.Program), "build-script-") {
 		for k := range inv.Env {
 			if strings.HasPrefix(k, "CARGO_FEATURE_") {
 				feats = append(feats, k)

@@ -188,11 +188,9 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 
 	// Executables lose Cargo's hash suffix: each unit has its own output.
 	if !u.Target.IsLib() || u.Mode == "test" {
-		name := u.Target.Name
-		if u.IsBuildScriptCompile() {
-			name = "build-script-build"
-		}
-		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + extra, To: job.Self + "/bin/" + name}}
+		// A build script keeps its target's name, as Cargo's binary does:
+		// build-script-build, or build-script-main for build/main.rs.
+		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + extra, To: job.Self + "/bin/" + u.Target.Name}}
 	}
 	return j, nil
 }
@@ -228,7 +226,8 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 	var a []string
 	j.DepSearch = c.directLibOutputs(i, out)
 	j.ExportDeps = u.Target.IsLib() && (u.Mode == "build" || u.Mode == "check")
-	sort.SliceStable(externs, func(x, y int) bool { return externs[x].name < externs[y].name })
+	// The unit graph lists dependencies in Cargo's order (UnitDep's: by the
+	// dependency's unit, so by package), which is also the order of --extern.
 	for _, e := range externs {
 		a = append(a, "--extern", e.name+"="+e.path)
 	}

@@ -1,0 +1,52 @@
+package e2e
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The crate corpus (testdata/corpus: 27 widely used crates from Debian, with
+// their real build scripts, proc-macros and cfg probing, zlib found through
+// pkg-config) prints one line per crate; built through Nix it prints what
+// `cargo run` prints, in CA and input-addressed mode, debug and release.
+func TestCorpusMatchesCargo(t *testing.T) {
+	requireTools(t)
+	ws := filepath.Join(t.TempDir(), "corpus")
+	if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot(), "testdata", "corpus"), ws).CombinedOutput(); err != nil {
+		t.Fatalf("copying the corpus: %v\n%s", err, out)
+	}
+	for _, profile := range []string{"dev", "release"} {
+		var flags []string
+		if profile == "release" {
+			flags = []string{"--release"}
+		}
+		want := strings.Split(strings.TrimSpace(cargoRun(t, ws, flags...)), "\n")
+		for _, ca := range []string{"on", "off"} {
+			t.Run(profile+"/content-addressed="+ca, func(t *testing.T) {
+				r := cnu(t, ws, append([]string{"build", "--no-link", "--print-out-paths", "--content-addressed=" + ca}, flags...)...)
+				if r.code != 0 {
+					t.Fatalf("build: exit %d\n%s", r.code, r.stderr)
+				}
+				got := strings.Split(strings.TrimSpace(run(t, ws, nil, filepath.Join(strings.TrimSpace(r.stdout), "bin", "corpus")).stdout), "\n")
+				match := 0
+				for k, w := range want {
+					if k < len(got) && got[k] == w {
+						match++
+					} else {
+						g := "(missing)"
+						if k < len(got) {
+							g = got[k]
+						}
+						t.Errorf("line %d: cargo-nix-unit's binary prints %q, cargo run's %q", k+1, g, w)
+					}
+				}
+				if len(got) != len(want) {
+					t.Errorf("%d lines, cargo run prints %d", len(got), len(want))
+				}
+				t.Logf("%d of %d crates match", match, len(want))
+			})
+		}
+	}
+}

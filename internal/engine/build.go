@@ -76,8 +76,8 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		MaxJobs:      cfg.MaxJobs,
 		KeepGoing:    cfg.KeepGoing,
 	}
-	if !p.Toolchain.InStore {
-		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(p.Toolchain.SandboxPaths, " ")})
+	if paths := p.sandboxPaths(); len(paths) > 0 {
+		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
@@ -113,6 +113,32 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		r.Out = res.OutPaths[0]
 	}
 	return r, nil
+}
+
+// sandboxPaths are the host paths the builds need: a host toolchain's, and
+// those declared as native inputs of the packages built.
+func (p *Plan) sandboxPaths() []string {
+	var paths []string
+	if !p.Toolchain.InStore {
+		paths = append(paths, p.Toolchain.SandboxPaths...)
+	}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		seen[p] = true
+	}
+	for _, d := range p.Units {
+		j, err := job.Decode(d.Drv.Env[job.EnvVar], "")
+		if err != nil {
+			continue
+		}
+		for _, h := range j.HostPaths {
+			if !seen[h] {
+				seen[h] = true
+				paths = append(paths, h)
+			}
+		}
+	}
+	return paths
 }
 
 // commandLine is unit i's process as `cargo build -v` shows it.

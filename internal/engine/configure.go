@@ -9,6 +9,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/manifest"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/native"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
@@ -70,6 +71,17 @@ func Configure(ctx context.Context, pc *plan.Context, tc *toolchain.Toolchain, d
 		if pc.Linkers[p], err = tc.AddLinker(l); err != nil {
 			return fmt.Errorf("cargo configuration (%v): target %s: %w", cc.Files, triple, err)
 		}
+	}
+	var pkgs []native.Package
+	seen := map[string]bool{}
+	for _, u := range pc.Graph.Units {
+		if p := u.Package; !seen[p.ID] {
+			seen[p.ID] = true
+			pkgs = append(pkgs, native.Package{Name: p.Name, Manifest: p.ManifestPath, Metadata: p.Metadata})
+		}
+	}
+	if pc.Native, err = native.Load(pc.Graph.Workspace.WorkspaceRoot, pkgs); err != nil {
+		return err
 	}
 	pc.LinksOverrides = map[string]map[string]*buildscript.Output{}
 	for triple, byLinks := range cc.LinksOverrides {

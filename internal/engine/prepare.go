@@ -101,7 +101,11 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 			return nil, err
 		}
 		u := &g.Units[i]
-		d, err := w.Write(plan.DrvName(u), j, []string{pc.SourceOf(u)}, p.depDrvs(used))
+		srcs := []string{pc.SourceOf(u)}
+		if in := pc.Native[u.Package.Name]; in != nil {
+			srcs = append(srcs, in.Store...)
+		}
+		d, err := w.Write(plan.DrvName(u), j, srcs, p.depDrvs(used))
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", u, err)
 		}

@@ -60,6 +60,11 @@ type Job struct {
 	// target.<triple>.<links> table of Cargo's configuration.
 	Output *buildscript.Output `json:"output,omitempty"`
 
+	// HostPaths are the host paths declared for this package's build
+	// (native.Inputs.SandboxPaths): recorded here so the derivation shows them;
+	// the build shows them through extra-sandbox-paths.
+	HostPaths []string `json:"hostPaths,omitempty"`
+
 	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
 	Rename []Rename `json:"rename,omitempty"`
 	// Copy copies files or directories (Collect only).

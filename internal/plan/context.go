@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/native"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -42,6 +43,9 @@ type Context struct {
 	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
 	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.
 	Rustflags map[string][]string
+	// Native maps a package name to the native inputs declared for it
+	// ([package.metadata.nix-unit], nix-unit.toml).
+	Native map[string]*native.Inputs
 	// LinksOverrides maps a target triple and a `links` name to the output that
 	// Cargo's configuration gives instead of running that package's build script.
 	LinksOverrides map[string]map[string]*buildscript.Output

@@ -111,6 +111,10 @@ func (c *Context) runJob(i int, out Out) (*job.Job, error) {
 	// Set even when empty (cargo: custom_build.rs, build_work).
 	env["CARGO_CFG_FEATURE"] = strings.Join(u.Features, ",")
 	c.addConfigEnv(env)
+	if in := c.Native[p.Name]; in != nil {
+		in.Apply(env)
+		j.HostPaths = in.SandboxPaths
+	}
 	j.Env = env
 
 	for _, d := range u.Dependencies {

@@ -185,6 +185,10 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		j.Env[k] = v
 	}
 	c.addConfigEnv(j.Env)
+	if in := c.Native[pkg.Name]; in != nil {
+		in.Apply(j.Env)
+		j.HostPaths = in.SandboxPaths
+	}
 
 	// Executables lose Cargo's hash suffix: each unit has its own output.
 	if !u.Target.IsLib() || u.Mode == "test" {

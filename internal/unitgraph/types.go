@@ -149,6 +149,8 @@ type Package struct {
 	Features     map[string][]string `json:"features"`
 	ManifestPath string              `json:"manifest_path"`
 	Targets      []Target            `json:"targets"`
+	// Metadata is the package's [package.metadata] table, as JSON (null if none).
+	Metadata json.RawMessage `json:"metadata"`
 
 	Member bool `json:"-"` // a workspace member
 }

@@ -59,6 +59,7 @@ var oracleCases = []oracleCase{
 	{name: "links-override", dir: "testdata/workspaces/links"},
 	{name: "native", dir: "testdata/workspaces/native"},
 	{name: "corpus", dir: "testdata/corpus"},
+	{name: "targets-all-features", dir: "testdata/workspaces/targets", flags: []string{"--all-features"}},
 	{name: "inherit-features", dir: "testdata/workspaces/inherit", flags: []string{"--no-default-features", "--features", "extra"}},
 }
 

@@ -2,8 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,12 +13,7 @@ import (
 // requireDot skips when Graphviz is missing, except in CI (scripts/install-tools.sh installs it).
 func requireDot(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("dot"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("dot is not on PATH: CI must render graph --dot (scripts/setup.sh installs graphviz)")
-		}
-		t.Skip("dot is not on PATH")
-	}
+	testtool.Require(t, "dot")
 }
 
 // graph --dot is valid Graphviz: dot renders it, with and without store status.

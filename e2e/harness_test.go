@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,14 +52,7 @@ func repoRoot() string {
 // requireTools skips when nix or cargo is missing, except in CI, where it fails.
 func requireTools(t *testing.T) {
 	t.Helper()
-	for _, tool := range []string{"nix", "cargo", "rustc"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not on PATH: CI must run the integration tests (scripts/setup.sh installs it)", tool)
-			}
-			t.Skipf("%s is not on PATH", tool)
-		}
-	}
+	testtool.Require(t, "nix", "cargo", "rustc")
 }
 
 // copyWorkspace copies examples/<name> into a fresh directory (so edits and

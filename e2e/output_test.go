@@ -3,6 +3,7 @@ package e2e
 import (
 	"flag"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,12 +156,7 @@ func TestMachineReadableOutput(t *testing.T) {
 // On a terminal the build shows a live bar, and leaves only Cargo's lines behind.
 func TestTerminalProgress(t *testing.T) {
 	requireTools(t)
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is missing: scripts/install-tools.sh installs it")
-		}
-		t.Skip("tmux is missing")
-	}
+	testtool.Require(t, "tmux")
 	ws := copyWorkspace(t, "workspace")
 	session := fmt.Sprintf("cnu-%d", time.Now().UnixNano())
 	script := filepath.Join(t.TempDir(), "run.sh")

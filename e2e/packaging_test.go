@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/json"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,12 +15,7 @@ import (
 // requireTool skips when tool is missing, except in CI, where it fails.
 func requireTool(t *testing.T, tool string) {
 	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not on PATH: CI must run the packaging tests (scripts/setup.sh installs it)", tool)
-		}
-		t.Skipf("%s is not on PATH", tool)
-	}
+	testtool.Require(t, tool)
 }
 
 func mustRun(t *testing.T, dir string, env []string, prog string, args ...string) string {

@@ -2,6 +2,7 @@ package aterm
 
 import (
 	"bytes"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,12 +17,7 @@ import (
 // tests must run and its absence fails the test.
 func requireNix(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("nix"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("nix is not on PATH; CI must run the Nix oracle tests")
-		}
-		t.Skip("nix is not on PATH")
-	}
+	testtool.Require(t, "nix")
 }
 
 // nixCLI runs the real nix with the experimental features the tests need.

@@ -3,6 +3,7 @@ package buildscript
 import (
 	"bytes"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,14 +15,7 @@ import (
 // needTool finds a program; without it the test is skipped, unless CI=true.
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing and CI=true: %v", name, err)
-		}
-		t.Skipf("%s is missing: %v", name, err)
-	}
-	return p
+	return testtool.Require(t, name)[0]
 }
 
 // cargoEnv is the environment without settings that change Cargo's command lines.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,12 +22,7 @@ import (
 // tests must run and its absence fails the test.
 func requireNix(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("nix"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("nix is not on PATH; CI must run the Nix oracle tests")
-		}
-		t.Skip("nix is not on PATH")
-	}
+	testtool.Require(t, "nix")
 }
 
 func nix(t *testing.T, stdin []byte, args ...string) string {

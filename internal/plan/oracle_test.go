@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"context"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,12 +65,7 @@ var oracleCases = []oracleCase{
 }
 
 func TestOracle(t *testing.T) {
-	if _, err := exec.LookPath("cargo"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("cargo is not on PATH: CI must run the flag oracle")
-		}
-		t.Skip("cargo is not on PATH")
-	}
+	testtool.Require(t, "cargo")
 	if testing.Short() {
 		t.Skip("the flag oracle builds workspaces with cargo")
 	}

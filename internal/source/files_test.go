@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,12 +13,7 @@ import (
 // Select keeps what git would track, drops .env files, target/ and nested
 // packages, and one Lister answers many packages from one git call.
 func TestSelect(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is missing: scripts/install-tools.sh installs it")
-		}
-		t.Skip("git is missing")
-	}
+	testtool.Require(t, "git")
 	root := t.TempDir()
 	write := func(rel, body string) {
 		p := filepath.Join(root, rel)

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
 	"maps"
 	"os"
 	"os/exec"
@@ -27,12 +28,7 @@ import (
 // requireNix skips without nix on PATH, except in CI, where it fails.
 func requireNix(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("nix"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("nix is not on PATH; CI must run the daemon client tests")
-		}
-		t.Skip("nix is not on PATH")
-	}
+	testtool.Require(t, "nix")
 }
 
 func openStore(t testing.TB) *Store {

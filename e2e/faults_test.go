@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,36 +176,22 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "result")
 
 	// One job at a time: when the second unit starts, the first has finished.
-	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "-j", "1", "-o", link)
-	cmd.Dir = ws
-	cmd.Env = append(os.Environ(), env...)
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	sc := bufio.NewScanner(io.TeeReader(pipe, &stderr))
 	var compiling []string
-	for len(compiling) < 2 && sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) > 1 && f[0] == "Compiling" {
-			compiling = append(compiling, strings.Join(f[1:], " "))
+	r := watch(t, ws, env, func(_ *exec.Cmd, line string) {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "Compiling" {
+			if compiling = append(compiling, strings.Join(f[1:], " ")); len(compiling) == 2 {
+				killGroup(d)
+				privateDaemon(t, sock)
+			}
 		}
-	}
+	}, "build", "-j", "1", "-o", link)
 	if len(compiling) < 2 {
-		cmd.Wait()
-		t.Fatalf("the build ended before its second unit started:\n%s", stderr.String())
+		t.Fatalf("the build ended before its second unit started:\n%s", r.stderr)
 	}
-	killGroup(d)
-	privateDaemon(t, sock)
-	io.Copy(io.Discard, io.TeeReader(pipe, &stderr))
-	err = cmd.Wait()
-	msg := strings.TrimSpace(stderr.String())
+	msg := strings.TrimSpace(r.stderr)
 	last := msg[strings.LastIndex(msg, "\n")+1:]
-	if err == nil || !strings.HasPrefix(last, "error: ") {
-		t.Fatalf("want a failed build ending in one error line; err %v, stderr:\n%s", err, msg)
+	if r.code == 0 || !strings.HasPrefix(last, "error: ") {
+		t.Fatalf("want a failed build ending in one error line; exit %d, stderr:\n%s", r.code, msg)
 	}
 	t.Logf("the broken build ends: %s", last)
 	if !strings.HasPrefix(last, "error: lost the connection to the Nix daemon while building (") ||
@@ -220,7 +204,7 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 		}
 	}
 
-	r := cnuEnv(t, ws, env, "build", "-o", link)
+	r = cnuEnv(t, ws, env, "build", "-o", link)
 	if r.code != 0 {
 		t.Fatalf("the build after the restart: exit %d\n%s", r.code, r.stderr)
 	}

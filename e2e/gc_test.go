@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -151,23 +150,11 @@ func TestGCDuringBuild(t *testing.T) {
 	}
 	paths = append(outputs, paths...)
 
-	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--content-addressed=off", "-o", filepath.Join(t.TempDir(), "result"))
-	cmd.Dir = ws
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	started, rounds, deleted := false, 0, 0
-	sc := bufio.NewScanner(pipe)
-	for sc.Scan() {
-		stderr.WriteString(sc.Text() + "\n")
-		if !started && strings.Contains(sc.Text(), "Compiling") {
+	r := watch(t, ws, nil, func(_ *exec.Cmd, line string) {
+		if !started && strings.Contains(line, "Compiling") {
 			// nix build is running: collect until it ends, outputs included.
 			started = true
 			wg.Add(1)
@@ -184,16 +171,15 @@ func TestGCDuringBuild(t *testing.T) {
 				}
 			}()
 		}
-	}
-	err = cmd.Wait()
+	}, "build", "--content-addressed=off", "-o", filepath.Join(t.TempDir(), "result"))
 	close(stop)
 	wg.Wait()
 	if !started {
-		t.Fatalf("no Compiling line: %v\n%s", err, stderr.String())
+		t.Fatalf("no Compiling line: exit %d\n%s", r.code, r.stderr)
 	}
 	t.Logf("%d collections of %d paths took %d while nix build ran", rounds, len(paths), deleted)
-	if err != nil {
-		t.Fatalf("build failed while collections ran: %v\n%s", err, stderr.String())
+	if r.code != 0 {
+		t.Fatalf("build failed while collections ran: exit %d\n%s", r.code, r.stderr)
 	}
 }
 

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
@@ -120,4 +121,32 @@ func cargoRun(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("cargo run %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
 	}
 	return r.stdout
+}
+
+// watch runs cargo-nix-unit as cnuEnv does, handing each stderr line to
+// onLine as it comes (onLine sees the running command, to signal it or act
+// while the build goes on), and returns when the tool has exited.
+func watch(t *testing.T, dir string, env []string, onLine func(cmd *exec.Cmd, line string), args ...string) result {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), append([]string{"nix-unit"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	sc := bufio.NewScanner(pipe)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		stderr.WriteString(sc.Text() + "\n")
+		onLine(cmd, sc.Text())
+	}
+	cmd.Wait()
+	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
 }

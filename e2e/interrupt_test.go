@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -84,34 +83,21 @@ func TestInterruptedBuildContinues(t *testing.T) {
 // at the time of the signal.
 func buildUntil(t *testing.T, ws, marker string, sig syscall.Signal) (string, int, []int) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--no-link")
-	cmd.Dir = ws
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
 	var children []int
 	sent := false
-	sc := bufio.NewScanner(pipe)
-	for sc.Scan() {
-		b.WriteString(sc.Text() + "\n")
-		if !sent && strings.Contains(sc.Text(), marker) {
+	r := watch(t, ws, nil, func(cmd *exec.Cmd, line string) {
+		if !sent && strings.Contains(line, marker) {
 			children = childrenOf(cmd.Process.Pid)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
 			sent = true
 		}
-	}
-	err = cmd.Wait()
+	}, "build", "--no-link")
 	if !sent {
-		t.Fatalf("the build ended (%v) before printing %q\n%s", err, marker, b.String())
+		t.Fatalf("the build ended (exit %d) before printing %q\n%s", r.code, marker, r.stderr)
 	}
-	return b.String(), cmd.ProcessState.ExitCode(), children
+	return r.stderr, r.code, children
 }
 
 // childrenOf lists the direct children of pid (Linux /proc).

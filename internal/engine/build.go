@@ -122,23 +122,7 @@ func (p *Plan) sandboxPaths() []string {
 	if !p.Toolchain.InStore {
 		paths = append(paths, p.Toolchain.SandboxPaths...)
 	}
-	seen := map[string]bool{}
-	for _, p := range paths {
-		seen[p] = true
-	}
-	for _, d := range p.Units {
-		j, err := job.Decode(d.Drv.Env[job.EnvVar], "")
-		if err != nil {
-			continue
-		}
-		for _, h := range j.HostPaths {
-			if !seen[h] {
-				seen[h] = true
-				paths = append(paths, h)
-			}
-		}
-	}
-	return paths
+	return append(paths, p.HostPaths...)
 }
 
 // commandLine is unit i's process as `cargo build -v` shows it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ type Plan struct {
 	Order     []int             // unit indices, dependencies first
 	Root      *derivation.Drv   // collects the binaries
 	CA        bool
+
+	// HostPaths are the sandbox paths declared as native inputs of the
+	// packages in the plan, each once.
+	HostPaths []string
 
 	// Timings split the tool's time: Cargo's answers, then the tool's own planning.
 	Timings struct{ Cargo, Plan time.Duration }
@@ -104,6 +109,11 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		srcs := []string{pc.SourceOf(u)}
 		if in := pc.Native[u.Package.Name]; in != nil {
 			srcs = append(srcs, in.Store...)
+			for _, h := range in.SandboxPaths {
+				if !slices.Contains(p.HostPaths, h) {
+					p.HostPaths = append(p.HostPaths, h)
+				}
+			}
 		}
 		d, err := w.Write(plan.DrvName(u), j, srcs, p.depDrvs(used))
 		if err != nil {

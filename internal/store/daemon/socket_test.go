@@ -31,23 +31,23 @@ func TestSocket(t *testing.T) {
 		cmd.Process.Kill()
 		<-exited
 	})
-	// Wait for the socket, or for the daemon to give up.
+	// Wait until the daemon accepts connections, or gives up. The socket file
+	// exists from bind() on, before listen(): a dial in between is refused.
+	ctx := context.Background()
+	addr := ResolveAddress(func(k string) string {
+		return map[string]string{"NIX_REMOTE": "unix://" + socket}[k]
+	})
+	var c *Conn
 	for {
-		if _, err := os.Stat(socket); err == nil {
+		var err error
+		if c, err = Dial(ctx, addr, "", nil); err == nil {
 			break
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("nix daemon exited before listening: %v", err)
+		case exit := <-exited:
+			t.Fatalf("nix daemon exited before accepting a connection: %v (last dial: %v)", exit, err)
 		case <-time.After(10 * time.Millisecond):
 		}
-	}
-	ctx := context.Background()
-	c, err := Dial(ctx, ResolveAddress(func(k string) string {
-		return map[string]string{"NIX_REMOTE": "unix://" + socket}[k]
-	}), "", nil)
-	if err != nil {
-		t.Fatal(err)
 	}
 	defer c.Close()
 	if c.DaemonVersion == "" || c.Minor < minMinor {

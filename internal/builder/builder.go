@@ -58,11 +58,7 @@ type builder struct {
 
 func (b *builder) run() error {
 	for _, l := range b.job.Links {
-		p := filepath.Join(b.scratch, l.Path)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.Symlink(l.Target, p); err != nil {
+		if err := makeLink(filepath.Join(b.scratch, l.Path), l); err != nil {
 			return err
 		}
 	}
@@ -101,6 +97,30 @@ func (b *builder) env(extra map[string]string) []string {
 	return env
 }
 
+// makeLink creates link l at p: a symlink, or a directory of symlinks to the
+// entries of l.Target.
+func makeLink(p string, l job.Link) error {
+	if !l.Entries {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.Symlink(l.Target, p)
+	}
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(l.Target)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Symlink(filepath.Join(l.Target, e.Name()), filepath.Join(p, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (b *builder) dir() string {
 	if b.job.Dir == "" || filepath.IsAbs(b.job.Dir) {
 		return b.job.Dir
@@ -128,16 +148,6 @@ func (b *builder) rustc() error {
 	}
 	extra, env := buildscript.Args(own, recv, deps)
 	args := append(append([]string{}, b.job.Args...), extra...)
-	if len(b.job.DepSearch) > 0 {
-		// One directory of links to every library of the closure, as Cargo's
-		// target/<profile>/deps: rustc reads one directory, not one per crate.
-		deps := filepath.Join(b.scratch, "deps")
-		if err := linkLibraries(deps, depClosure(b.job.DepSearch)); err != nil {
-			return err
-		}
-		at := min(max(b.job.DepSearchAt, 0), len(b.job.Args))
-		args = append(args[:at:at], append([]string{"-L", "dependency=" + deps}, args[at:]...)...)
-	}
 	extraEnv := map[string]string{}
 	for _, e := range env {
 		extraEnv[e.Key] = e.Value
@@ -149,16 +159,9 @@ func (b *builder) rustc() error {
 			}
 		}
 	}
-	cmd := exec.Command(b.job.Program, args...)
-	cmd.Dir = b.dir()
-	cmd.Env = b.env(extraEnv)
-	cmd.Stdout = b.stderr
-	diag := &diagnostics{w: b.stderr}
-	cmd.Stderr = diag
-	err := cmd.Run()
-	diag.flush()
+	diag, err := b.compile(args, extraEnv)
 	if err != nil {
-		return fmt.Errorf("rustc failed (%v)\n  %s", err, commandLine(b.job.Program, args))
+		return err
 	}
 	for _, r := range b.job.Rename {
 		if err := os.MkdirAll(filepath.Dir(r.To), 0o755); err != nil {
@@ -170,6 +173,11 @@ func (b *builder) rustc() error {
 	}
 	if err := removeDepInfo(b.out); err != nil {
 		return err
+	}
+	if b.job.Incremental != "" {
+		if err := normalizeArchives(args); err != nil {
+			return err
+		}
 	}
 	if b.job.ExportDeps {
 		if err := exportDeps(b.out, b.job.DepSearch); err != nil {
@@ -388,6 +396,8 @@ type diagnostics struct {
 	buf      bytes.Buffer
 	warnings int
 	rendered strings.Builder
+	// incrementalError: rustc reported an error about its incremental state.
+	incrementalError bool
 }
 
 func (d *diagnostics) Write(p []byte) (int, error) {
@@ -425,6 +435,9 @@ func (d *diagnostics) line(line []byte) {
 			// With colours, as on a terminal: the CLI strips them when its
 			// output is not one.
 			io.WriteString(d.w, msg.Rendered)
+			if msg.Level == "error" && strings.Contains(msg.Message, "incremental") {
+				d.incrementalError = true
+			}
 			if len(msg.Spans) > 0 || !summaryRe.MatchString(msg.Message) {
 				if msg.Level == "warning" {
 					d.warnings++

@@ -4,6 +4,7 @@ package job
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
@@ -60,6 +61,12 @@ type Job struct {
 	// target.<triple>.<links> table of Cargo's configuration.
 	Output *buildscript.Output `json:"output,omitempty"`
 
+	// Incremental is the -C incremental= directory in Args (under
+	// plan.IncrementalMount), "" for a unit Cargo compiles from scratch. The
+	// builder uses it when the build sees it, owned by the build's user; else it
+	// compiles in a directory of its scratch space, so the output is the same.
+	Incremental string `json:"incremental,omitempty"`
+
 	// HostPaths are the host paths declared for this package's build
 	// (native.Inputs.SandboxPaths): recorded here so the derivation shows them;
 	// the build shows them through extra-sandbox-paths.
@@ -75,6 +82,10 @@ type Job struct {
 type Link struct {
 	Path   string `json:"path"`
 	Target string `json:"target"`
+	// Entries makes Path a directory holding one link per entry of Target, so
+	// that a process can run in Path with a working directory that stays the
+	// same when Target changes.
+	Entries bool `json:"entries,omitempty"`
 }
 
 // OwnDirectives names a build-script run output and how this unit receives it.
@@ -105,6 +116,16 @@ func OutDir(run string) string { return run + "/out" }
 // DepsDir holds a library output's links to the outputs of its direct library
 // dependencies.
 func DepsDir(out string) string { return out + "/deps" }
+
+// The incremental mount (see plan.IncrementalMount) holds units/<key>/, one
+// persistent directory per unit, and files/, the copies of dependency
+// libraries those directories link to, each kept once.
+
+// IncrementalFiles is the files/ directory next to the units/ directory that
+// holds unitDir.
+func IncrementalFiles(unitDir string) string {
+	return path.Join(path.Dir(path.Dir(unitDir)), "files")
+}
 
 // DirectivesFile holds the parsed directives inside a run output.
 func DirectivesFile(run string) string { return run + "/directives.json" }

@@ -19,11 +19,6 @@ type allowance struct {
 // the planner, or a new entry here with its reason.
 var allowlist = []allowance{
 	{
-		id:     "incremental",
-		reason: "Cargo compiles workspace members with -C incremental=<target>/incremental in dev; each derivation builds from scratch and its output must not depend on a cache",
-		apply:  func(c, _ *normInv) bool { return dropPair(&c.Args, "-C", "incremental=") },
-	},
-	{
 		id:     "rmeta-externs",
 		reason: "Cargo pipelines: an rlib's dependents start on its .rmeta; a derivation's output exists only once complete, so the plan passes the .rlib",
 		apply: func(c, _ *normInv) bool {

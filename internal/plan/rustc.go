@@ -99,9 +99,14 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	if pkg.IsPath() {
 		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
 		if err == nil && !strings.HasPrefix(relPkg, "..") {
+			// rustc runs in ws/ in the scratch directory, whose path does not
+			// change with the sources: rustc's incremental state is discarded
+			// when its working directory changes.
+			j.Dir = "ws"
 			srcArg = relSrc
-			if relPkg != "." {
-				j.Dir = "ws"
+			if relPkg == "." {
+				j.Links = []job.Link{{Path: "ws", Target: src, Entries: true}}
+			} else {
 				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
 				srcArg = relPkg + "/" + relSrc
 			}
@@ -152,6 +157,10 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	}
 	if l := c.linker(u); l != "" {
 		a = append(a, "-C", "linker="+l)
+	}
+	if dir := c.IncrementalDir(i); dir != "" {
+		a = append(a, "-C", "incremental="+dir)
+		j.Incremental = dir
 	}
 	if u.Profile.Strip != "" && u.Profile.Strip != "none" {
 		a = append(a, "-C", "strip="+string(u.Profile.Strip))

@@ -1,0 +1,113 @@
+package builder
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// compile runs rustc with the dependency directory. A unit Cargo compiles
+// incrementally gets its incremental directory (see openIncremental); with
+// persistent state, every path rustc's incremental cache depends on stays the
+// same from one build to the next (see stablePaths), and a failure the state
+// may cause gets one more compile with the state removed.
+func (b *builder) compile(args []string, env map[string]string) (*diagnostics, error) {
+	var closure []string
+	if len(b.job.DepSearch) > 0 {
+		closure = depClosure(b.job.DepSearch)
+	}
+	if b.job.Incremental == "" {
+		return b.compileWith(args, env, closure, nil)
+	}
+	inc := openIncremental(b.job.Incremental, b.scratch)
+	defer inc.close()
+	if inc.note != "" {
+		fmt.Fprintf(b.stderr, "note: %s\n", inc.note)
+	}
+	diag, err := b.compileWith(args, env, closure, inc)
+	var ee *exec.ExitError
+	if err != nil && inc.persistent() && errors.As(err, &ee) && incrementalFailure(ee.ExitCode(), diag) {
+		fmt.Fprintf(b.stderr, "note: rustc failed with the incremental state in %s; removed it, compiling from scratch\n", inc.path)
+		if rerr := inc.reset(); rerr != nil {
+			return diag, err
+		}
+		return b.compileWith(args, env, closure, inc)
+	}
+	return diag, err
+}
+
+// compileWith gives rustc the closure's libraries in one directory, as
+// Cargo's target/<profile>/deps: links in the scratch space, or the mirror of
+// a persistent incremental directory.
+func (b *builder) compileWith(args []string, env map[string]string, closure []string, inc *incrementalDir) (*diagnostics, error) {
+	deps := filepath.Join(b.scratch, "deps")
+	if inc != nil && inc.persistent() {
+		stable, mirror, err := inc.stablePaths(args, closure, b.scratch)
+		if err == nil {
+			args, deps = stable, mirror
+		} else {
+			fmt.Fprintf(b.stderr, "note: %v; compiling from scratch\n", err)
+			inc.abandon(b.scratch)
+		}
+	}
+	if (inc == nil || !inc.persistent()) && len(closure) > 0 {
+		if err := linkLibraries(deps, closure); err != nil {
+			return nil, err
+		}
+	}
+	if inc != nil {
+		args = replaceIncremental(args, b.job.Incremental, inc.rustcDir())
+	}
+	if len(b.job.DepSearch) > 0 {
+		at := min(max(b.job.DepSearchAt, 0), len(args))
+		args = append(args[:at:at], append([]string{"-L", "dependency=" + deps}, args[at:]...)...)
+	}
+	return b.runRustc(args, env)
+}
+
+// runRustc runs rustc once, rendering its diagnostics on the builder's stderr.
+func (b *builder) runRustc(args []string, env map[string]string) (*diagnostics, error) {
+	cmd := exec.Command(b.job.Program, args...)
+	cmd.Dir = b.dir()
+	cmd.Env = b.env(env)
+	cmd.Stdout = b.stderr
+	diag := &diagnostics{w: b.stderr}
+	cmd.Stderr = diag
+	err := cmd.Run()
+	diag.flush()
+	if err != nil {
+		return diag, fmt.Errorf("rustc failed (%w)\n  %s", err, commandLine(b.job.Program, args))
+	}
+	return diag, nil
+}
+
+// normalizeArchives makes the rlib and staticlib of an incremental compile
+// independent of the invocation (see normalizeArchive).
+func normalizeArchives(args []string) error {
+	var dir, crate, extra string
+	for k := 1; k < len(args); k++ {
+		switch {
+		case args[k-1] == "--out-dir":
+			dir = args[k]
+		case args[k-1] == "--crate-name":
+			crate = args[k]
+		case args[k-1] == "-C" && strings.HasPrefix(args[k], "extra-filename="):
+			extra = strings.TrimPrefix(args[k], "extra-filename=")
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".rlib") || strings.HasSuffix(e.Name(), ".a") {
+			if err := normalizeArchive(filepath.Join(dir, e.Name()), crate+extra); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

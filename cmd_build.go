@@ -204,8 +204,9 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 	}
 	r.PrintSummary(pr)
 	if c.Bool("timings") {
-		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs, peak memory %d MB",
-			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds(), peakMemoryMB()))
+		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs (builders: setup %.3fs, run %.3fs, output %.3fs), peak memory %d MB",
+			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds(),
+			r.Builder["setup"], r.Builder["run"], r.Builder["output"], peakMemoryMB()))
 	}
 	link := ""
 	if !cfg.NoLink {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
@@ -42,9 +43,14 @@ func Main(getenv func(string) string, stderr io.Writer) error {
 		scratch = os.TempDir()
 	}
 	b := &builder{job: j, out: out, scratch: scratch, stderr: stderr, getenv: getenv}
+	start := time.Now()
 	if err := b.run(); err != nil {
 		return fmt.Errorf("%s: %w", j.Unit, err)
 	}
+	total := time.Since(start)
+	t, _ := json.Marshal(job.Timings{"setup": (total - b.runTime - b.outputTime).Seconds(),
+		"run": b.runTime.Seconds(), "output": b.outputTime.Seconds()})
+	fmt.Fprintf(stderr, "%s%s\n", job.TimingsPrefix, t)
 	return nil
 }
 
@@ -54,6 +60,9 @@ type builder struct {
 	scratch string
 	stderr  io.Writer
 	getenv  func(string) string
+	// runTime is how long the program (rustc, a build script) ran; outputTime
+	// how long putting its output in place took.
+	runTime, outputTime time.Duration
 }
 
 func (b *builder) run() error {
@@ -163,6 +172,7 @@ func (b *builder) rustc() error {
 	if err != nil {
 		return err
 	}
+	defer func(start time.Time) { b.outputTime = time.Since(start) }(time.Now())
 	for _, r := range b.job.Rename {
 		if err := os.MkdirAll(filepath.Dir(r.To), 0o755); err != nil {
 			return err
@@ -294,7 +304,10 @@ func (b *builder) runBuildScript() error {
 	cmd.Env = b.env(extra)
 	cmd.Stdout = &stdout
 	cmd.Stderr = io.MultiWriter(&stderr, b.stderr)
+	runStart := time.Now()
 	runErr := cmd.Run()
+	b.runTime = time.Since(runStart)
+	defer func(start time.Time) { b.outputTime = time.Since(start) }(time.Now())
 	if err := os.WriteFile(filepath.Join(b.out, "output"), stdout.Bytes(), 0o644); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // compile runs rustc with the dependency directory. A unit Cargo compiles
@@ -76,7 +77,9 @@ func (b *builder) runRustc(args []string, env map[string]string) (*diagnostics, 
 	cmd.Stdout = b.stderr
 	diag := &diagnostics{w: b.stderr}
 	cmd.Stderr = diag
+	start := time.Now()
 	err := cmd.Run()
+	b.runTime += time.Since(start)
 	diag.flush()
 	if err != nil {
 		return diag, fmt.Errorf("rustc failed (%w)\n  %s", err, commandLine(b.job.Program, args))

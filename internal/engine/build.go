@@ -19,7 +19,9 @@ type Report struct {
 	CutOff     []int  // CA units resolved to an existing result (early cutoff)
 	// Durations holds how long each built unit's build took.
 	Durations map[int]time.Duration
-	Elapsed   time.Duration
+	// Builder sums the phases of the builders that ran (job.Timings).
+	Builder job.Timings
+	Elapsed time.Duration
 	// Profile and ProfileTraits describe the roots' profile as Cargo's "Finished"
 	// line does: `dev`, "unoptimized + debuginfo".
 	Profile, ProfileTraits string
@@ -98,10 +100,14 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 			r.ProfileTraits += " + debuginfo"
 		}
 	}
+	r.Builder = job.Timings{}
 	for _, drv := range t.Built {
 		if i, ok := unitOf(drv); ok {
 			r.Built = append(r.Built, i)
 			r.Durations[i] = t.Duration[drv]
+		}
+		for k, v := range t.Timings[drv] {
+			r.Builder[k] += v
 		}
 	}
 	for _, drv := range t.CutOff() {

@@ -141,6 +141,16 @@ type Diagnostics struct {
 	Rendered string `json:"rendered"`
 }
 
+// TimingsPrefix starts the last line a builder that succeeded writes to its
+// log: how long its phases took, as JSON (Timings). The CLI takes the line out
+// of the log it shows.
+const TimingsPrefix = "@cargo-nix-unit-timings "
+
+// Timings are the seconds a builder spent in each phase: "setup" (links, the
+// incremental directory, the dependency directory), "run" (rustc or the
+// build script), "output" (moving files, dependency links, diagnostics).
+type Timings map[string]float64
+
 // Encode returns the job as JSON for the derivation environment.
 func (j *Job) Encode() (string, error) {
 	b, err := json.Marshal(j)

@@ -78,7 +78,11 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 		MaxJobs:      cfg.MaxJobs,
 		KeepGoing:    cfg.KeepGoing,
 	}
-	if paths := p.sandboxPaths(); len(paths) > 0 {
+	paths := p.sandboxPaths()
+	if mount := p.incrementalMount(pr); mount != "" {
+		paths = append(paths, mount)
+	}
+	if len(paths) > 0 {
 		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})
 	}
 	res, err := nixbuild.Run(ctx, opts, t)

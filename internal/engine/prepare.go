@@ -36,6 +36,9 @@ type Plan struct {
 	// HostPaths are the sandbox paths declared as native inputs of the
 	// packages in the plan, each once.
 	HostPaths []string
+	// IncrementalDirs are the units' -C incremental= directories under
+	// plan.IncrementalMount, for the units Cargo compiles incrementally.
+	IncrementalDirs []string
 
 	// Timings split the tool's time: Cargo's answers, then the tool's own planning.
 	Timings struct{ Cargo, Plan time.Duration }
@@ -120,6 +123,9 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 			return nil, fmt.Errorf("unit %s: %w", u, err)
 		}
 		p.Units[i] = d
+		if j.Incremental != "" {
+			p.IncrementalDirs = append(p.IncrementalDirs, j.Incremental)
+		}
 	}
 	if p.Root, err = p.writeRoot(w); err != nil {
 		return nil, err

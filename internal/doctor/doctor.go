@@ -76,6 +76,9 @@ func Run(ctx context.Context, o Options) []Finding {
 			fs = append(fs, sandbox(ctx, o.Nix, tc))
 		}
 	}
+	if nixOK {
+		fs = append(fs, incremental(ctx, o.Nix))
+	}
 	fs = append(fs, cargo(ctx, o.Cargo))
 	return fs
 }

@@ -32,12 +32,18 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
 	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
-	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR`")
+	real := flag.Int("real", 24, "modules of the binary in the workspace of the crate corpus and an application (0: leave it out)")
+	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR` (with -sizes real: the corpus + app workspace)")
 	flag.Parse()
 	if *generate != "" {
-		n, err := strconv.Atoi(strings.Split(*sizes, ",")[0])
-		if err == nil {
-			_, err = generateDAG(*generate, n)
+		var err error
+		if *sizes == "real" {
+			_, err = generateRealWorkspace(*generate, *real)
+		} else {
+			var n int
+			if n, err = strconv.Atoi(strings.Split(*sizes, ",")[0]); err == nil {
+				_, err = generateDAG(*generate, n)
+			}
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -45,7 +51,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*sizes, *runs, *bin, *example); err != nil {
+	if err := run(*sizes, *runs, *bin, *example, *real); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -58,14 +64,40 @@ func main() {
 	}
 }
 
-// workspace is one benchmark subject and the files its edit scenarios touch.
+// workspace is one benchmark subject and its edit scenarios.
 type workspace struct {
-	name, dir            string
-	leaf, bottom, binary string // files to edit
-	units                int
+	name, dir string
+	edits     []edit
+	units     int
 }
 
-func run(sizes string, runs int, bin string, example bool) error {
+// edit is a scenario: a change of one file, then a build.
+type edit struct {
+	name, file string
+	apply      func(path string) error
+}
+
+// appendComment is an edit that changes a file's text but not its code.
+func appendComment(path string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f, "\n// bench edit %d\n", time.Now().UnixNano())
+	return f.Close()
+}
+
+// commentEdits are the edits of a leaf crate, of the crate at the bottom of
+// the graph and of the binary.
+func commentEdits(leaf, bottom, binary string) []edit {
+	return []edit{
+		{"edit leaf crate", leaf, appendComment},
+		{"edit bottom crate", bottom, appendComment},
+		{"edit binary", binary, appendComment},
+	}
+}
+
+func run(sizes string, runs int, bin string, example bool, real int) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -83,7 +115,14 @@ func run(sizes string, runs int, bin string, example bool) error {
 		}
 		os.RemoveAll(filepath.Join(dir, "target"))
 		wss = append(wss, workspace{name: "examples/workspace", dir: dir,
-			leaf: "greeter-macros/src/lib.rs", bottom: "greeter/src/lib.rs", binary: "app/src/main.rs"})
+			edits: commentEdits("greeter-macros/src/lib.rs", "greeter/src/lib.rs", "app/src/main.rs")})
+	}
+	if real > 0 {
+		ws, err := generateRealWorkspace(filepath.Join(tmp, "real"), real)
+		if err != nil {
+			return err
+		}
+		wss = append(wss, ws)
 	}
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -153,14 +192,11 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		name  string
 		setup func(i int) (cargoEnv, cnuEnv []string)
 	}
-	nonce := 0
-	editor := func(file string) func(int) ([]string, []string) {
+	var editErr error
+	editor := func(e edit) func(int) ([]string, []string) {
 		return func(int) ([]string, []string) {
-			nonce++
-			f, err := os.OpenFile(filepath.Join(ws.dir, file), os.O_APPEND|os.O_WRONLY, 0)
-			if err == nil {
-				fmt.Fprintf(f, "\n// bench edit %d %d\n", nonce, time.Now().UnixNano())
-				f.Close()
+			if err := e.apply(filepath.Join(ws.dir, e.file)); err != nil && editErr == nil {
+				editErr = err
 			}
 			return nil, nil
 		}
@@ -169,13 +205,15 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	scenarios := []scenario{
 		{"cold", func(i int) ([]string, []string) {
 			os.RemoveAll(target)
+			// The tool's state in the target directory goes too, as Cargo's.
+			os.RemoveAll(filepath.Join(ws.dir, "target"))
 			coldEnv = cold(i)
 			return nil, coldEnv
 		}},
 		{"no-op", func(int) ([]string, []string) { return nil, coldEnv }},
-		{"edit leaf crate", editor(ws.leaf)},
-		{"edit bottom crate", editor(ws.bottom)},
-		{"edit binary", editor(ws.binary)},
+	}
+	for _, e := range ws.edits {
+		scenarios = append(scenarios, scenario{e.name, editor(e)})
 	}
 	var ownPerUnit []float64
 	var peak int64
@@ -208,6 +246,9 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 				// The no-op scenario repeats itself: run the setup once.
 				continue
 			}
+		}
+		if editErr != nil {
+			return editErr
 		}
 		c, n := median(cargoT), median(cnuT)
 		fmt.Printf("| %s | %s | %.2fs | %.2fs | %.2f× |\n", ws.name, sc.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())

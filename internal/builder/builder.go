@@ -225,29 +225,6 @@ func depClosure(direct []string) []string {
 	return outs
 }
 
-// linkLibraries fills dir with links to the files of each output's lib/.
-func linkLibraries(dir string, outs []string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, out := range outs {
-		entries, err := os.ReadDir(filepath.Join(out, "lib"))
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return err
-		}
-		for _, e := range entries {
-			link := filepath.Join(dir, e.Name())
-			if err := os.Symlink(filepath.Join(out, "lib", e.Name()), link); err != nil && !errors.Is(err, os.ErrExist) {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // exportDeps links a library's direct library dependencies into its output:
 // its dependents reach the whole closure through them, and Nix keeps them as
 // references of this output.

@@ -40,31 +40,40 @@ func (b *builder) compile(args []string, env map[string]string) (*diagnostics, e
 	return diag, err
 }
 
-// compileWith gives rustc the closure's libraries in one directory, as
-// Cargo's target/<profile>/deps: links in the scratch space, or the mirror of
-// a persistent incremental directory.
+// compileWith tells rustc where the closure's libraries are: each output's
+// lib/ directory, or the mirror of a persistent incremental directory, which
+// holds them all as Cargo's target/<profile>/deps does.
+//
+// Not a directory of links to them in the scratch space: a deep graph gives
+// each unit hundreds of libraries, and every link is an inode that the file
+// system allocates and, after the build, frees; with the directories Nix
+// creates for the sandbox that was most of a small unit's system time.
 func (b *builder) compileWith(args []string, env map[string]string, closure []string, inc *incrementalDir) (*diagnostics, error) {
-	deps := filepath.Join(b.scratch, "deps")
+	var search []string
 	if inc != nil && inc.persistent() {
 		stable, mirror, err := inc.stablePaths(args, closure, b.scratch)
 		if err == nil {
-			args, deps = stable, mirror
+			args, search = stable, []string{mirror}
 		} else {
 			fmt.Fprintf(b.stderr, "note: %v; compiling from scratch\n", err)
 			inc.abandon(b.scratch)
 		}
 	}
-	if (inc == nil || !inc.persistent()) && len(closure) > 0 {
-		if err := linkLibraries(deps, closure); err != nil {
-			return nil, err
+	if search == nil {
+		for _, out := range closure {
+			search = append(search, filepath.Join(out, "lib"))
 		}
 	}
 	if inc != nil {
 		args = replaceIncremental(args, b.job.Incremental, inc.rustcDir())
 	}
 	if len(b.job.DepSearch) > 0 {
+		var flags []string
+		for _, dir := range search {
+			flags = append(flags, "-L", "dependency="+dir)
+		}
 		at := min(max(b.job.DepSearchAt, 0), len(args))
-		args = append(args[:at:at], append([]string{"-L", "dependency=" + deps}, args[at:]...)...)
+		args = append(args[:at:at], append(flags, args[at:]...)...)
 	}
 	return b.runRustc(args, env)
 }

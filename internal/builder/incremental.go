@@ -13,11 +13,13 @@ import (
 	"syscall"
 )
 
-// Files the builder keeps in a unit's persistent incremental directory, next
-// to the crate directory rustc makes there.
+// What the builder keeps in a unit's persistent incremental directory.
 const (
-	stateLock  = "nix-unit.lock"  // flock'ed while a build uses the directory
-	stateStamp = "nix-unit.state" // fingerprint of the directory as the last build left it
+	stateLock   = "nix-unit.lock"  // flock'ed while a build uses the directory
+	stateStamp  = "nix-unit.state" // fingerprint of rustc's directory as the last build left it
+	stateRustc  = "rustc"          // rustc's -C incremental= directory
+	stateMirror = "deps"           // the mirror of the closure's libraries (mirror.go)
+	stateIndex  = "deps.index"     // what the mirror holds, checked by mirror itself
 )
 
 // incrementalDir is the directory a compile gives rustc as -C incremental=.
@@ -111,7 +113,7 @@ func (d *incrementalDir) abandon(scratch string) {
 // rustcDir is the directory rustc gets as -C incremental=.
 func (d *incrementalDir) rustcDir() string {
 	if d.persistent() {
-		return filepath.Join(d.path, "rustc")
+		return filepath.Join(d.path, stateRustc)
 	}
 	return d.path
 }
@@ -150,8 +152,8 @@ func (d *incrementalDir) close() error {
 }
 
 // fingerprint hashes the names, types, sizes, modification times and inodes of
-// everything in dir but the builder's own files: any write, replacement, copy
-// or removal changes it.
+// everything in dir but the builder's lock, stamp and mirror: any write,
+// replacement, copy or removal of rustc's files changes it.
 func fingerprint(dir string) (string, error) {
 	var lines []string
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
@@ -159,8 +161,11 @@ func fingerprint(dir string) (string, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if rel == "." || rel == stateLock || rel == stateStamp {
+		switch rel {
+		case ".", stateLock, stateStamp, stateIndex:
 			return nil
+		case stateMirror:
+			return filepath.SkipDir
 		}
 		fi, err := e.Info()
 		if err != nil {

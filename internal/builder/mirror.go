@@ -28,12 +28,12 @@ import (
 // with the externs and the output directory at stable paths, and the
 // directory to give as -L dependency=.
 func (d *incrementalDir) stablePaths(args []string, closure []string, scratch string) ([]string, string, error) {
-	deps := filepath.Join(d.path, "deps")
+	deps := filepath.Join(d.path, stateMirror)
 	files, err := libraryFiles(closure)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := mirror(deps, filepath.Join(d.path, "deps.index"), job.IncrementalFiles(d.path), files); err != nil {
+	if err := mirror(deps, filepath.Join(d.path, stateIndex), job.IncrementalFiles(d.path), files); err != nil {
 		return nil, "", fmt.Errorf("mirroring the dependencies into %s: %w", deps, err)
 	}
 	out := append([]string{}, args...)
@@ -56,7 +56,7 @@ func (d *incrementalDir) stablePaths(args []string, closure []string, scratch st
 }
 
 // libraryFiles maps the name of each file in the outputs' lib/ to its path;
-// the first output with a name wins, as in linkLibraries.
+// the first output with a name wins.
 func libraryFiles(outs []string) (map[string]string, error) {
 	files := map[string]string{}
 	for _, out := range outs {
@@ -79,65 +79,91 @@ func libraryFiles(outs []string) (map[string]string, error) {
 // time. A store path is never written again once valid, but an
 // input-addressed one can be collected and built anew with other bytes: the
 // new file has another identity.
-func identity(path string) (string, error) {
+func identity(path string) (string, os.FileInfo, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var ino, ctime int64
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		ino, ctime = int64(st.Ino), changeTime(st)
 	}
-	return fmt.Sprintf("%s %d %d %d", path, fi.Size(), ino, ctime), nil
+	return fmt.Sprintf("%s %d %d %d", path, fi.Size(), ino, ctime), fi, nil
+}
+
+// mirrored is what the index remembers of one name in the mirror: the
+// identity of its source, and of the file placed for it, so that a file
+// changed or replaced since is placed again.
+type mirrored struct {
+	Source string `json:"source"`
+	Placed string `json:"placed"`
+}
+
+// placedIdentity is a mirror file's inode, size and modification time.
+func placedIdentity(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return "", err
+	}
+	var ino uint64
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		ino = uint64(st.Ino)
+	}
+	return fmt.Sprintf("%d %d %d", ino, fi.Size(), fi.ModTime().UnixNano()), nil
 }
 
 // mirror makes dir hold exactly files (name → source path), each a hard link
-// to the shared copy in pool; index remembers the identity of each name's
-// source, so an unchanged library is left alone.
+// to the shared copy in pool. An index remembers each name's source and placed
+// file, so an unchanged library costs two stats; the index is the mirror's
+// own check (the directory's fingerprint leaves the mirror out).
 func mirror(dir, index, pool string, files map[string]string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	had := map[string]string{}
+	had := map[string]mirrored{}
 	if b, err := os.ReadFile(index); err == nil {
 		json.Unmarshal(b, &had)
 	}
-	ids := make(map[string]string, len(files))
+	// The index is rewritten at the end: a build that dies half way leaves
+	// none, and the next one places every file again.
+	os.Remove(index)
+	now := make(map[string]mirrored, len(files))
 	for name, src := range files {
-		id, err := identity(src)
+		id, srcInfo, err := identity(src)
 		if err != nil {
 			return err
 		}
-		ids[name] = id
+		dst := filepath.Join(dir, name)
+		if m, ok := had[name]; ok && m.Source == id {
+			if placed, err := placedIdentity(dst); err == nil && placed == m.Placed {
+				now[name] = m
+				continue
+			}
+		}
+		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if err := place(src, srcInfo, dst, pooled(pool, id, name)); err != nil {
+			return err
+		}
+		placed, err := placedIdentity(dst)
+		if err != nil {
+			return err
+		}
+		now[name] = mirrored{Source: id, Placed: placed}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if id, ok := ids[e.Name()]; !ok || had[e.Name()] != id {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+		if _, ok := now[e.Name()]; !ok {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 				return err
 			}
-			delete(had, e.Name())
 		}
 	}
-	// The index says what the mirror holds while it changes: a build that
-	// dies half way leaves names that are checked again.
-	os.Remove(index)
-	for name, src := range files {
-		dst := filepath.Join(dir, name)
-		if had[name] == ids[name] {
-			if _, err := os.Lstat(dst); err == nil {
-				continue
-			}
-		}
-		if err := place(src, dst, pooled(pool, ids[name], name)); err != nil {
-			return err
-		}
-		had[name] = ids[name]
-	}
-	b, err := json.Marshal(had)
+	b, err := json.Marshal(now)
 	if err != nil {
 		return err
 	}
@@ -152,9 +178,11 @@ func pooled(pool, id, name string) string {
 }
 
 // place makes dst a hard link to the pool's copy of src at pooled, copying src
-// there first if no build did before.
-func place(src, dst, pooled string) error {
-	if _, err := os.Lstat(pooled); err != nil {
+// there first if no build did, or if the copy was changed since: a copy has
+// its source's size and modification time (the store's), which a write
+// changes.
+func place(src string, srcInfo os.FileInfo, dst, pooled string) error {
+	if fi, err := os.Lstat(pooled); err != nil || fi.Size() != srcInfo.Size() || !fi.ModTime().Equal(srcInfo.ModTime()) {
 		if err := copyAtomic(src, pooled); err != nil {
 			return copyAtomic(src, dst)
 		}
@@ -190,6 +218,9 @@ func copyAtomic(src, dst string) error {
 	}
 	if err == nil {
 		err = os.Chmod(tmp.Name(), fi.Mode().Perm()|0o200)
+	}
+	if err == nil {
+		err = os.Chtimes(tmp.Name(), fi.ModTime(), fi.ModTime())
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), dst)

@@ -42,9 +42,9 @@ type Job struct {
 	// Own is the package's own build-script run, whose directives this unit receives.
 	Own *OwnDirectives `json:"own,omitempty"`
 	// DepSearch lists the outputs of the unit's direct library dependencies. The
-	// builder links the lib/ files of each of them and of every output reached
-	// through their deps/ links into one directory, and gives rustc
-	// `-L dependency=<that directory>` at DepSearchAt in Args.
+	// builder gives rustc `-L dependency=<out>/lib` at DepSearchAt in Args for
+	// each of them and every output reached through their deps/ links (or one
+	// directory holding them all, with a persistent incremental directory).
 	DepSearch   []string `json:"depSearch,omitempty"`
 	DepSearchAt int      `json:"depSearchAt,omitempty"`
 	// ExportDeps makes the builder link DepSearch into the unit's own deps/, so

@@ -34,7 +34,7 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "dependency-dirs",
-		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder links the closure's libraries (found through the direct ones' deps/ links, job.DepSearch) into one directory of its own and passes that at build time",
+		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder passes the lib/ directory of every output of the closure (found through the direct ones' deps/ links, job.DepSearch), or its incremental directory's mirror of them, at build time",
 		apply: func(c, p *normInv) bool {
 			a := dropPair(&c.Args, "-L", "dependency={deps}")
 			b := dropPair(&p.Args, "-L", "dependency={deps}")

@@ -1,14 +1,19 @@
 // Command bench times Cargo and cargo-nix-unit side by side on the same
 // workspaces and prints the medians and their ratios as a Markdown table.
 //
-//	go run ./bench                      # examples/workspace and generated DAGs of 50 and 200 crates
+//	go run ./bench                      # examples/workspace, the corpus + app workspace, DAGs of 50 and 200 crates
 //	go run ./bench -sizes 50,200,1000 -runs 5
 //
+// Workspaces: examples/workspace; the crate corpus with a generated library
+// and binary (realws.go); generated layered DAGs of small crates (dag.go).
 // Scenarios: cold (nothing built: a fresh target dir for Cargo; for
-// cargo-nix-unit a builder copy with a nonce, so every derivation is new), no-op,
-// an edit of a leaf crate, of a crate at the bottom of the graph, and of the
-// binary. It also reports cargo-nix-unit's own share (planning and registration,
-// from --timings) per unit and its peak memory. It never runs in the test suite.
+// cargo-nix-unit a builder copy with a nonce, so every derivation is new, and
+// no incremental state), no-op, and each workspace's edits (a leaf crate, the
+// crate at the bottom of the graph, a library under the binary, the binary).
+// It also reports the fixed cost of one trivial unit (rustc alone, through
+// Nix), cargo-nix-unit's own share (planning and registration, and the
+// builders' setup and output, from --timings) per unit and its peak memory.
+// It never runs in the test suite.
 package main
 
 import (
@@ -32,6 +37,7 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
 	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
+	overhead := flag.Bool("overhead", true, "also time one trivial unit: rustc alone, and through Nix")
 	real := flag.Int("real", 24, "modules of the binary in the workspace of the crate corpus and an application (0: leave it out)")
 	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR` (with -sizes real: the corpus + app workspace)")
 	flag.Parse()
@@ -51,7 +57,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*sizes, *runs, *bin, *example, *real); err != nil {
+	if err := run(*sizes, *runs, *bin, *example, *real, *overhead); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -97,7 +103,7 @@ func commentEdits(leaf, bottom, binary string) []edit {
 	}
 }
 
-func run(sizes string, runs int, bin string, example bool, real int) error {
+func run(sizes string, runs int, bin string, example bool, real int, overhead bool) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -140,6 +146,11 @@ func run(sizes string, runs int, bin string, example bool, real int) error {
 		wss = append(wss, ws)
 	}
 	fmt.Printf("| workspace | scenario | cargo | cargo-nix-unit | ratio |\n|---|---|---:|---:|---:|\n")
+	if overhead {
+		if err := unitOverhead(bin, tmp, runs); err != nil {
+			return fmt.Errorf("per-unit cost: %w", err)
+		}
+	}
 	for _, ws := range wss {
 		if err := benchWorkspace(ws, runs, bin, tmp); err != nil {
 			return fmt.Errorf("%s: %w", ws.name, err)
@@ -150,20 +161,20 @@ func run(sizes string, runs int, bin string, example bool, real int) error {
 
 // measurement is one run of a tool.
 type measurement struct {
-	wall   time.Duration
-	maxRSS int64 // KiB
-	stderr string
+	wall           time.Duration
+	maxRSS         int64 // KiB
+	stdout, stderr string
 }
 
 func timeCmd(dir string, env []string, prog string, args ...string) (measurement, error) {
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	m := measurement{wall: time.Since(start), stderr: stderr.String()}
+	m := measurement{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.maxRSS = ru.Maxrss
 	}
@@ -177,14 +188,13 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	cnu := filepath.Join(bin, "cargo-nix-unit")
 	target := filepath.Join(tmp, "target-"+filepath.Base(ws.dir))
 	cargoEnv := []string{"CARGO_TARGET_DIR=" + target}
-	builder, err := os.ReadFile(filepath.Join(bin, "cargo-nix-unit-builder"))
-	if err != nil {
-		return err
-	}
+	var nonceErr error
 	cold := func(i int) []string {
 		// A builder with trailing bytes runs the same, but every derivation is new.
-		p := filepath.Join(tmp, fmt.Sprintf("builder-%d-%d", time.Now().UnixNano(), i))
-		os.WriteFile(p, append(append([]byte{}, builder...), fmt.Sprintf("\nnonce %d\n", time.Now().UnixNano())...), 0o755)
+		p, err := nonceBuilder(bin, tmp)
+		if err != nil && nonceErr == nil {
+			nonceErr = err
+		}
 		return []string{"CARGO_NIX_UNIT_BUILDER=" + p}
 	}
 	cnuArgs := []string{"nix-unit", "build", "--no-link", "--progress=plain", "--timings"}
@@ -215,7 +225,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	for _, e := range ws.edits {
 		scenarios = append(scenarios, scenario{e.name, editor(e)})
 	}
-	var ownPerUnit []float64
+	var ownPerUnit, builderPerUnit []float64
 	var peak int64
 	for _, sc := range scenarios {
 		var cargoT, cnuT []time.Duration
@@ -241,6 +251,9 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 			if own, units, ok := ownTime(m.stderr); ok && sc.name == "cold" {
 				ownPerUnit = append(ownPerUnit, own.Seconds()*1000/float64(units))
 				ws.units = units
+				if b := builderRe.FindStringSubmatch(m.stderr); b != nil {
+					builderPerUnit = append(builderPerUnit, (parseSeconds(b[1])+parseSeconds(b[3])).Seconds()*1000/float64(units))
+				}
 			}
 			if sc.name == "no-op" {
 				// The no-op scenario repeats itself: run the setup once.
@@ -250,12 +263,19 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		if editErr != nil {
 			return editErr
 		}
+		if nonceErr != nil {
+			return nonceErr
+		}
 		c, n := median(cargoT), median(cnuT)
 		fmt.Printf("| %s | %s | %.2fs | %.2fs | %.2f× |\n", ws.name, sc.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
 	}
 	if len(ownPerUnit) > 0 {
 		sort.Float64s(ownPerUnit)
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
+	}
+	if len(builderPerUnit) > 0 {
+		sort.Float64s(builderPerUnit)
+		fmt.Printf("| %s | own work in the builds (builder setup + output, cold) | | %.2f ms/unit | |\n", ws.name, builderPerUnit[len(builderPerUnit)/2])
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
 	return nil

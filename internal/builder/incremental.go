@@ -84,27 +84,35 @@ func openPersistent(dir string) (*incrementalDir, error) {
 	d := &incrementalDir{path: dir, lock: lock}
 	want, _ := os.ReadFile(filepath.Join(dir, stateStamp))
 	got, err := fingerprint(dir)
+	// The stamp goes while rustc runs: a build that dies leaves none, and the
+	// next one starts afresh.
+	if err := os.Remove(filepath.Join(dir, stateStamp)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.release()
+		return nil, err
+	}
 	if err != nil || (got != strings.TrimSpace(string(want)) && (len(want) > 0 || got != emptyFingerprint)) {
 		if err := d.reset(); err != nil {
-			d.close()
+			d.release()
 			return nil, err
 		}
 		d.note = "the incremental state in " + dir + " is not as the last build left it; removed it, compiling from scratch"
 	}
-	// Removed while rustc runs: a build that dies leaves no stamp behind, and
-	// the next one starts afresh.
-	if err := os.Remove(filepath.Join(dir, stateStamp)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		d.close()
-		return nil, err
-	}
 	return d, nil
 }
 
-// abandon leaves the persistent directory as it is, without a stamp (the next
-// build starts it afresh), and makes d an empty scratch directory.
+// release unlocks a persistent directory without a stamp: the next build
+// that uses it starts it afresh.
+func (d *incrementalDir) release() {
+	if d.lock != nil {
+		d.lock.Close()
+		d.lock = nil
+	}
+}
+
+// abandon releases the persistent directory and makes d an empty scratch
+// directory.
 func (d *incrementalDir) abandon(scratch string) {
-	d.lock.Close()
-	d.lock = nil
+	d.release()
 	d.path = filepath.Join(scratch, "incremental")
 	os.RemoveAll(d.path)
 	os.MkdirAll(d.path, 0o755)
@@ -143,7 +151,7 @@ func (d *incrementalDir) close() error {
 	if d.lock == nil {
 		return nil
 	}
-	defer func() { d.lock.Close(); d.lock = nil }()
+	defer d.release()
 	fp, err := fingerprint(d.path)
 	if err != nil {
 		return err

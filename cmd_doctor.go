@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/doctor"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 var doctorCommand = &cli.Command{
@@ -19,9 +20,14 @@ Example:
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "cargo", Value: "cargo", Usage: "the cargo `PROGRAM`"},
+		toolchainFlag,
 	},
 	Action: func(c *cli.Context) error {
-		fs := doctor.Run(c.Context, doctor.Options{Nix: c.String("nix"), Rustc: c.String("rustc"), Cargo: c.String("cargo"), System: nixSystem()})
+		mode, err := toolchain.ParseMode(c.String("toolchain"))
+		if err != nil {
+			return err
+		}
+		fs := doctor.Run(c.Context, doctor.Options{Nix: c.String("nix"), Rustc: c.String("rustc"), Cargo: c.String("cargo"), Toolchain: mode, System: nixSystem()})
 		doctor.Print(c.App.Writer, fs)
 		if doctor.Failed(fs) {
 			return errors.New("doctor found problems; see the fixes above")

@@ -14,6 +14,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/outputs"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 var graphCommand = &cli.Command{
@@ -33,6 +34,7 @@ Examples:
 		&cli.StringFlag{Name: "why", Usage: "how the roots need `UNIT` (a package name, name@version or key), and what changed since the last build"},
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: as for build, so the derivation paths are the ones build registers"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 	),
 	Action: runGraph,
@@ -49,7 +51,11 @@ func runGraph(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := &engine.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix"), System: nixSystem(), CAMode: c.String("content-addressed")}
+	mode, err := toolchain.ParseMode(c.String("toolchain"))
+	if err != nil {
+		return err
+	}
+	cfg := &engine.Config{Query: q, Rustc: c.String("rustc"), Toolchain: mode, Nix: c.String("nix"), System: nixSystem(), CAMode: c.String("content-addressed")}
 	ctx := c.Context
 	st, err := store.NewCLI(ctx, cfg.Nix)
 	if err != nil {

@@ -162,8 +162,8 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
 		}
 		if !p.Toolchain.InStore && strings.Contains(msg, "No such file or directory") {
-			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				strings.Join(p.Toolchain.SandboxPaths, " "))
+			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
+				hostUse(p.Toolchain), strings.Join(p.Toolchain.SandboxPaths, " "))
 		}
 		return fmt.Errorf("%s", msg)
 	}

@@ -4,16 +4,18 @@ import (
 	"io"
 	"time"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 // Config is everything one run of the tool needs.
 type Config struct {
 	Query       unitgraph.Query
-	Rustc       string // "" = rustc on PATH
-	Nix         string // "" = nix on PATH
-	BuilderPath string // "" = next to this program
-	System      string // Nix system, "x86_64-linux"
+	Rustc       string         // "" = rustc on PATH
+	Toolchain   toolchain.Mode // --toolchain: "" = store
+	Nix         string         // "" = nix on PATH
+	BuilderPath string         // "" = next to this program
+	System      string         // Nix system, "x86_64-linux"
 	// CAMode is "auto", "on" or "off"; CA is the decision Prepare uses.
 	CAMode string
 	CA     bool

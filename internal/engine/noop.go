@@ -26,7 +26,7 @@ func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 		in.Dirs = append(in.Dirs, d)
 	}
 	sort.Strings(in.Dirs)
-	in.Files = settingsFiles(dir, p.Graph, cfg, p.Toolchain.Rustc, p.Builder.Dir)
+	in.Files = settingsFiles(dir, p.Graph, cfg, hostRustc(p.Toolchain), p.Builder.Dir)
 	return in
 }
 

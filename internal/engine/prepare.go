@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		return nil, err
 	}
 	cargoDone := time.Now()
+	if err := useToolchain(tc, cfg); err != nil {
+		return nil, err
+	}
 	hashes := openHashCache(cfg)
 	defer hashes.Save()
 	builder, err := findBuilder(cfg.BuilderPath, hashes)

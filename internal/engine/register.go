@@ -34,6 +34,9 @@ type DrvRef struct {
 func (p *Plan) Register(ctx context.Context, s store.Store) (int, error) {
 	drvs := p.Drvs()
 	paths := []string{p.Builder.Path}
+	if c := p.Toolchain.Copy; c != nil {
+		paths = append(paths, c.Path)
+	}
 	for _, t := range p.Sources {
 		paths = append(paths, t.Path)
 	}
@@ -54,6 +57,9 @@ func (p *Plan) Register(ctx context.Context, s store.Store) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	if err := addToolchain(ctx, s, p.Toolchain.Copy, valid, tmp); err != nil {
+		return 0, err
+	}
 	for _, t := range p.Sources {
 		if valid[t.Path] {
 			continue

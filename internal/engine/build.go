@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
@@ -31,7 +31,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	stamp, err := noop.Path(cwd, cfg.Args)
+	stamp, err := cache.StampPath(cwd, cfg.Args)
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +80,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 		pr.Warning(err.Error()) // only `graph --why` needs it
 		// Without its record a build must not become a no-op: the next run would
 		// replay it and never write the record `graph --why` reads.
-		noop.Remove(stamp)
+		cache.RemoveStamp(stamp)
 	}
 	if !plain {
 		return out, nil

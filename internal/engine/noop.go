@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
@@ -24,7 +24,7 @@ func (c *Config) replayable() bool {
 // replay finishes a build as the stamp at path recorded it, if the stamp
 // still describes the workspace.
 func replay(cfg *Config, path string, start time.Time) bool {
-	st := noop.Load(path)
+	st := cache.LoadStamp(path)
 	if !st.Fresh(cfg.Args, cfg.Environ) {
 		return false
 	}
@@ -47,7 +47,7 @@ func replay(cfg *Config, path string, start time.Time) bool {
 func (s *session) saveStamp(path, out string, start time.Time) {
 	cfg, p := s.cfg, s.plan
 	cwd, _ := os.Getwd()
-	var in noop.Inputs
+	var in cache.Inputs
 	dirs := map[string]bool{}
 	for _, n := range p.Nodes {
 		if pkg := n.Unit.Package; pkg.IsPath() {
@@ -60,7 +60,7 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	sort.Strings(in.Dirs)
 	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, s.gathered.Toolchain.Rustc, s.gathered.Builder.Dir)
 
-	res := noop.Result{Out: out}
+	res := cache.Result{Out: out}
 	res.Profile, res.Traits = report.Profile(p)
 	if !cfg.NoLink {
 		if abs, err := filepath.Abs(cfg.OutLink); err == nil {
@@ -74,10 +74,10 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	if report.Warnings(&w, p, out, true) == nil {
 		res.Warnings = w.String()
 	}
-	st := &noop.Stamp{Inputs: in, Result: res}
-	key, newest, err := noop.Fingerprint(cfg.Args, cfg.Environ, in)
+	st := &cache.Stamp{Inputs: in, Result: res}
+	key, newest, err := cache.Fingerprint(cfg.Args, cfg.Environ, in)
 	if err != nil || !newest.Before(start) {
-		noop.Remove(path)
+		cache.RemoveStamp(path)
 		return
 	}
 	st.Key = key

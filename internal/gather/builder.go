@@ -12,6 +12,7 @@ import (
 	"github.com/nix-community/go-nix/pkg/nar"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 )
 
@@ -26,7 +27,7 @@ const InstallHint = "CGO_ENABLED=0 go install -trimpath -ldflags=-buildid= githu
 
 // FindBuilder locates the builder executable: explicit path, $CARGO_NIX_UNIT_BUILDER,
 // or next to this program (where `go install .../...` and the flake put it).
-func FindBuilder(explicit string, cache *source.HashCache) (*source.Tree, error) {
+func FindBuilder(explicit string, hashes *cache.HashCache) (*source.Tree, error) {
 	path := explicit
 	if path == "" {
 		path = os.Getenv("CARGO_NIX_UNIT_BUILDER")
@@ -54,7 +55,7 @@ func FindBuilder(explicit string, cache *source.HashCache) (*source.Tree, error)
 	if err := checkStatic(path); err != nil {
 		return nil, err
 	}
-	sum, err := cache.File(path, func() ([32]byte, error) {
+	sum, err := hashes.File(path, func() ([32]byte, error) {
 		var sum [32]byte
 		h := sha256.New()
 		if err := nar.DumpPath(h, path); err != nil {

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
@@ -74,7 +74,7 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 
 // openHashCache opens the cache of source hashes of the workspace the command
 // runs in; nil (hash everything) with NoCache or without a cache directory.
-func openHashCache(cfg *Config) *source.HashCache {
+func openHashCache(cfg *Config) *cache.HashCache {
 	if cfg.NoCache {
 		return nil
 	}
@@ -82,16 +82,16 @@ func openHashCache(cfg *Config) *source.HashCache {
 	if dir == "" {
 		dir, _ = os.Getwd()
 	}
-	path, err := noop.CachePath("hashes", dir, nil)
+	path, err := cache.Location("hashes", dir, nil)
 	if err != nil {
 		return nil
 	}
-	return source.OpenHashCache(path)
+	return cache.OpenHashCache(path)
 }
 
 // sources lists and hashes every package's source into in.Sources (and
 // in.BuildSources), returning the trees to add to the store.
-func sources(ctx context.Context, in *plan.Input, hashes *source.HashCache) ([]*source.Tree, error) {
+func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache) ([]*source.Tree, error) {
 	var trees []*source.Tree
 	lister := &source.Lister{Cache: hashes}
 	for _, u := range in.Graph.Units {

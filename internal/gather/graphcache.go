@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"os"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
@@ -15,7 +15,7 @@ import (
 // file, a configuration file, a program or a relevant variable changes.
 type graphCache struct {
 	Key       string               `json:"key"`
-	Inputs    noop.Inputs          `json:"inputs"`
+	Inputs    cache.Inputs         `json:"inputs"`
 	Graph     json.RawMessage      `json:"graph"`
 	Metadata  json.RawMessage      `json:"metadata"`
 	Toolchain *toolchain.Toolchain `json:"toolchain"`
@@ -32,12 +32,12 @@ func loadGraph(ctx context.Context, cfg *Config) (*unitgraph.Graph, *toolchain.T
 		dir, _ = os.Getwd()
 	}
 	environ := os.Environ()
-	path, pathErr := noop.CachePath("graph", dir, args)
+	path, pathErr := cache.Location("graph", dir, args)
 	if pathErr == nil && !cfg.NoCache {
 		if b, err := os.ReadFile(path); err == nil {
 			var c graphCache
 			if json.Unmarshal(b, &c) == nil && c.Toolchain != nil {
-				if key, _, err := noop.Fingerprint(args, environ, c.Inputs); err == nil && key == c.Key {
+				if key, _, err := cache.Fingerprint(args, environ, c.Inputs); err == nil && key == c.Key {
 					if g, err := unitgraph.Parse(c.Graph, c.Metadata); err == nil {
 						return g, c.Toolchain, nil
 					}
@@ -66,13 +66,13 @@ func loadGraph(ctx context.Context, cfg *Config) (*unitgraph.Graph, *toolchain.T
 		return nil, nil, err
 	}
 	if pathErr == nil {
-		c := graphCache{Inputs: noop.Inputs{Files: SettingsFiles(dir, g, cfg, tc.Rustc)},
+		c := graphCache{Inputs: cache.Inputs{Files: SettingsFiles(dir, g, cfg, tc.Rustc)},
 			Graph: graphJSON, Metadata: mdJSON, Toolchain: tc}
 		// Saved only when nothing changed while Cargo read it.
-		if key, newest, err := noop.Fingerprint(args, environ, c.Inputs); err == nil && newest.Before(cfg.Start) {
+		if key, newest, err := cache.Fingerprint(args, environ, c.Inputs); err == nil && newest.Before(cfg.Start) {
 			c.Key = key
 			if b, err := json.Marshal(c); err == nil {
-				noop.WriteAtomic(path, b)
+				cache.WriteAtomic(path, b)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
@@ -179,25 +180,7 @@ func Save(path string, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("recording the build: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".last-build-*.json")
-	if err != nil {
-		return fmt.Errorf("recording the build: %w", err)
-	}
-	_, werr := f.Write(append(b, '\n'))
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		var pe *os.PathError // names the temporary file, which is gone
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("recording the build in %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
+	if err := cache.WriteAtomic(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("recording the build: %w", err)
 	}
 	return nil

@@ -1,16 +1,13 @@
-// Package noop makes an unchanged workspace's build nearly free: after a build
-// it records a fingerprint of everything that decides the plan (the command line,
-// Cargo's and Nix's settings in the environment, every file of the path packages,
-// the manifests, lock and config files, the programs involved) and the result.
-// When the fingerprint of the next run is the same and the result is still in the
-// store, the build is done without asking Cargo or Nix anything.
-package noop
+// Package cache makes repeated work nearly free: it fingerprints files by
+// their metadata, remembers what earlier runs computed (source hashes, Cargo's
+// answers) keyed by those fingerprints, and keeps the no-op stamp, with which
+// an unchanged workspace's build is done without asking Cargo or Nix anything.
+// Its files live in the user's cache directory and are written atomically.
+package cache
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,29 +17,11 @@ import (
 	"time"
 )
 
-// Stamp is what a successful build leaves behind for the next run.
-type Stamp struct {
-	Key string `json:"key"` // the fingerprint of Inputs, Args and the environment
-	// Inputs are the directories (walked) and files the fingerprint covers.
-	Inputs Inputs `json:"inputs"`
-	Result Result `json:"result"`
-}
-
 // Inputs name what the fingerprint reads. Missing files count too: creating one
 // (a .cargo/config.toml, a rust-toolchain.toml) changes the fingerprint.
 type Inputs struct {
 	Dirs  []string `json:"dirs"`  // path packages: every file below, except target/ and .git/
 	Files []string `json:"files"` // manifests, Cargo.lock, config files, programs
-}
-
-// Result is what the build printed and produced, to show again.
-type Result struct {
-	Out      string   `json:"out"`     // the result's store path
-	OutLink  string   `json:"outLink"` // absolute path of the GC root, "" with --no-link
-	Units    []string `json:"units"`   // unit names, dependencies first
-	Profile  string   `json:"profile"`
-	Traits   string   `json:"traits"`
-	Warnings string   `json:"warnings"` // path packages' diagnostics as printed, with colours
 }
 
 // envPrefixes select the environment that can change what Cargo plans or how
@@ -127,14 +106,14 @@ func Identity(p string) (line string, mtime time.Time) {
 	return line, fi.ModTime()
 }
 
-// Path is where the stamp of a command run in dir lives: the user's cache, so
+// StampPath is where the stamp of a command run in dir lives: the user's cache, so
 // nothing is written into the workspace before Cargo tells where its target is.
-func Path(dir string, args []string) (string, error) {
-	return CachePath("noop", dir, args)
+func StampPath(dir string, args []string) (string, error) {
+	return Location("noop", dir, args)
 }
 
-// CachePath names a file of kind (noop, graph) for a command run in dir.
-func CachePath(kind, dir string, args []string) (string, error) {
+// Location names a file of kind (noop, graph) for a command run in dir.
+func Location(kind, dir string, args []string) (string, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		return "", err
@@ -142,74 +121,3 @@ func CachePath(kind, dir string, args []string) (string, error) {
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%q", dir, args)))
 	return filepath.Join(cache, "cargo-nix-unit", kind, hex.EncodeToString(sum[:12])+".json"), nil
 }
-
-// Load reads the stamp at path; a missing or unreadable one is no stamp.
-func Load(path string) *Stamp {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	var s Stamp
-	if json.Unmarshal(b, &s) != nil {
-		return nil
-	}
-	return &s
-}
-
-// Fresh reports whether the stamp still describes the workspace: same
-// fingerprint, and the result still in the store (and still where the link points).
-func (s *Stamp) Fresh(args, environ []string) bool {
-	if s == nil || s.Key == "" || s.Result.Out == "" {
-		return false
-	}
-	if _, err := os.Lstat(s.Result.Out); err != nil {
-		return false
-	}
-	if s.Result.OutLink != "" {
-		if t, err := os.Readlink(s.Result.OutLink); err != nil || t != s.Result.Out {
-			return false
-		}
-	}
-	key, _, err := Fingerprint(args, environ, s.Inputs)
-	return err == nil && key == s.Key
-}
-
-// Save writes the stamp atomically, so a concurrent run reads either the old
-// stamp or the new one.
-func (s *Stamp) Save(path string) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	return WriteAtomic(path, b)
-}
-
-// WriteAtomic writes b to path through a temporary file and a rename.
-func WriteAtomic(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		// Name the file meant, not the temporary one that is gone.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
-}
-
-// Remove forgets the stamp at path (a failed or changed build).
-func Remove(path string) { os.Remove(path) }

@@ -1,4 +1,4 @@
-package noop
+package cache
 
 import (
 	"os"
@@ -84,7 +84,7 @@ func TestStampRoundTripAndFreshness(t *testing.T) {
 	if err := st.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	got := Load(path)
+	got := LoadStamp(path)
 	if !got.Fresh(args, env) {
 		t.Fatal("a saved stamp is not fresh")
 	}
@@ -102,7 +102,7 @@ func TestStampRoundTripAndFreshness(t *testing.T) {
 	if got.Fresh(args, env) {
 		t.Error("fresh although the result is gone from the store")
 	}
-	if Load(filepath.Join(dir, "missing.json")) != nil {
+	if LoadStamp(filepath.Join(dir, "missing.json")) != nil {
 		t.Error("a missing stamp loads")
 	}
 	var nilStamp *Stamp

@@ -1,4 +1,4 @@
-package source
+package cache
 
 import (
 	"crypto/sha256"
@@ -10,8 +10,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
 )
 
 // HashCache remembers the NAR hashes of trees by the identity of their files
@@ -51,7 +49,7 @@ func (c *HashCache) Save() error {
 	if err != nil {
 		return err
 	}
-	return noop.WriteAtomic(c.path, b)
+	return WriteAtomic(c.path, b)
 }
 
 // settle is how recent a change may be for its hash to be remembered: a file
@@ -59,9 +57,9 @@ func (c *HashCache) Save() error {
 // identity with new content.
 const settle = 2 * time.Second
 
-// lookup returns the NAR hash of the files below dir, computing it with hash
-// when their identity is new.
-func (c *HashCache) lookup(kind, dir string, files []string, hash func() ([32]byte, error)) ([32]byte, error) {
+// Lookup returns the NAR hash of the files below dir, computing it with hash
+// when their identity is new. kind keeps apart trees and single files.
+func (c *HashCache) Lookup(kind, dir string, files []string, hash func() ([32]byte, error)) ([32]byte, error) {
 	var sum [32]byte
 	if c == nil {
 		return hash()
@@ -91,7 +89,14 @@ func (c *HashCache) lookup(kind, dir string, files []string, hash func() ([32]by
 // File returns the NAR hash of one file (the builder), computed by hash when
 // the file is new.
 func (c *HashCache) File(path string, hash func() ([32]byte, error)) ([32]byte, error) {
-	return c.lookup("file", filepath.Dir(path), []string{filepath.Base(path)}, hash)
+	return c.Lookup("file", filepath.Dir(path), []string{filepath.Base(path)}, hash)
+}
+
+// Remembered is how many hashes this run would save.
+func (c *HashCache) Remembered() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.used)
 }
 
 func (c *HashCache) remember(key, hexSum string) {
@@ -109,7 +114,7 @@ func identity(kind, dir string, files []string) (key string, recent bool) {
 	sort.Strings(sorted)
 	now := time.Now()
 	for _, f := range sorted {
-		line, mtime := noop.Identity(filepath.Join(dir, f))
+		line, mtime := Identity(filepath.Join(dir, f))
 		fmt.Fprintf(h, "%s\x00%s\n", f, line)
 		if mtime.IsZero() || now.Sub(mtime) < settle {
 			recent = true

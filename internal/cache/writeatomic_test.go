@@ -1,4 +1,4 @@
-package noop
+package cache
 
 import (
 	"os"

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package noop
+package cache
 
 import "io/fs"
 

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 

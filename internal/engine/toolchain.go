@@ -11,21 +11,6 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
-// useToolchain applies --toolchain. The store copy's hash is remembered per
-// toolchain, not per workspace, so a second workspace pays nothing either.
-func useToolchain(tc *toolchain.Toolchain, cfg *Config) error {
-	mode := cfg.Toolchain
-	if mode == "" {
-		mode = toolchain.StoreMode
-	}
-	var cache *source.HashCache
-	if !cfg.NoCache {
-		cache = toolchain.OpenCache(tc.HostSysroot)
-		defer cache.Save()
-	}
-	return tc.Use(mode, cache)
-}
-
 // addToolchain adds the toolchain's store copy when the store lacks it.
 func addToolchain(ctx context.Context, s store.Store, c *source.Tree, valid map[string]bool, tmp string) error {
 	if c == nil || valid[c.Path] {

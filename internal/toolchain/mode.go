@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 )
 
 // Mode says where the jobs take rustc, rustdoc and cargo from (--toolchain).
@@ -69,8 +69,8 @@ func inSystem(p string) bool {
 // librustc_driver, and through it its sysroot, in /usr/lib/<multiarch>, not
 // next to itself, so a copy would still run the host's files; it stays in
 // place, under /usr, where every machine of the OS has it.
-// cache remembers the copy's hash by its files' identity; nil hashes every time.
-func (t *Toolchain) Use(mode Mode, cache *source.HashCache) error {
+// hashes remembers the copy's hash by its files' identity; nil hashes every time.
+func (t *Toolchain) Use(mode Mode, hashes *cache.HashCache) error {
 	if t.HostSysroot == "" {
 		t.HostSysroot = t.Sysroot
 	}
@@ -79,7 +79,7 @@ func (t *Toolchain) Use(mode Mode, cache *source.HashCache) error {
 		return nil
 	}
 	if selfContained(t.HostSysroot) {
-		if err := t.copyToStore(cache); err != nil {
+		if err := t.copyToStore(hashes); err != nil {
 			return err
 		}
 	}

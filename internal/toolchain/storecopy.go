@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 )
@@ -132,23 +132,23 @@ func StoreName(version, host string) string {
 
 // OpenCache opens the cache of the store-copy hashes of the toolchain at
 // sysroot, shared by every workspace (the files are the same for all).
-func OpenCache(sysroot string) *source.HashCache {
-	path, err := noop.CachePath("toolchain", sysroot, nil)
+func OpenCache(sysroot string) *cache.HashCache {
+	path, err := cache.Location("toolchain", sysroot, nil)
 	if err != nil {
 		return nil
 	}
-	return source.OpenHashCache(path)
+	return cache.OpenHashCache(path)
 }
 
 // copyToStore makes the jobs use the store copy of the host sysroot: its files
 // are hashed (or their hash found in cache by the files' identity), and
 // t.Copy is what the store must get before a build.
-func (t *Toolchain) copyToStore(cache *source.HashCache) error {
+func (t *Toolchain) copyToStore(hashes *cache.HashCache) error {
 	files, err := SelectFiles(t.HostSysroot)
 	if err != nil {
 		return err
 	}
-	tree, err := source.NewTree(t.HostSysroot, StoreName(t.Version, t.Host), files, cache)
+	tree, err := source.NewTree(t.HostSysroot, StoreName(t.Version, t.Host), files, hashes)
 	if err != nil {
 		return fmt.Errorf("copying the toolchain into the store: %w", err)
 	}

@@ -15,10 +15,7 @@ func toolchainMode(tc *toolchain.Toolchain, mode toolchain.Mode) Finding {
 	if mode == "" {
 		mode = toolchain.StoreMode
 	}
-	cache := toolchain.OpenCache(tc.HostSysroot)
-	err := tc.Use(mode, cache)
-	cache.Save()
-	if err != nil {
+	if err := tc.Use(mode, true); err != nil {
 		return Finding{Fail, "toolchain", err.Error(), "build with --toolchain=host"}
 	}
 	var detail string

@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 )
 
 // Mode says where the jobs take rustc, rustdoc and cargo from (--toolchain).
@@ -69,8 +67,9 @@ func inSystem(p string) bool {
 // librustc_driver, and through it its sysroot, in /usr/lib/<multiarch>, not
 // next to itself, so a copy would still run the host's files; it stays in
 // place, under /usr, where every machine of the OS has it.
-// hashes remembers the copy's hash by its files' identity; nil hashes every time.
-func (t *Toolchain) Use(mode Mode, hashes *cache.HashCache) error {
+// With remember, the copy's hash is remembered across runs and workspaces by
+// its files' identity (OpenCache); otherwise it is computed every time.
+func (t *Toolchain) Use(mode Mode, remember bool) error {
 	if t.HostSysroot == "" {
 		t.HostSysroot = t.Sysroot
 	}
@@ -79,7 +78,7 @@ func (t *Toolchain) Use(mode Mode, hashes *cache.HashCache) error {
 		return nil
 	}
 	if selfContained(t.HostSysroot) {
-		if err := t.copyToStore(hashes); err != nil {
+		if err := t.copyToStore(remember); err != nil {
 			return err
 		}
 	}

@@ -141,12 +141,17 @@ func OpenCache(sysroot string) *cache.HashCache {
 }
 
 // copyToStore makes the jobs use the store copy of the host sysroot: its files
-// are hashed (or their hash found in cache by the files' identity), and
+// are hashed (or, with remember, their hash found by the files' identity), and
 // t.Copy is what the store must get before a build.
-func (t *Toolchain) copyToStore(hashes *cache.HashCache) error {
+func (t *Toolchain) copyToStore(remember bool) error {
 	files, err := SelectFiles(t.HostSysroot)
 	if err != nil {
 		return err
+	}
+	var hashes *cache.HashCache
+	if remember {
+		hashes = OpenCache(t.HostSysroot)
+		defer hashes.Save()
 	}
 	tree, err := source.NewTree(t.HostSysroot, StoreName(t.Version, t.Host), files, hashes)
 	if err != nil {

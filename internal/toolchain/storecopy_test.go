@@ -2,15 +2,18 @@ package toolchain
 
 import (
 	"crypto/sha256"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nix-community/go-nix/pkg/nar"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
@@ -172,7 +175,7 @@ func hostToolchain(sysroot string) *Toolchain {
 func TestUseStore(t *testing.T) {
 	root := fakeSysroot(t)
 	tc := hostToolchain(root)
-	if err := tc.Use(StoreMode, nil); err != nil {
+	if err := tc.Use(StoreMode, false); err != nil {
 		t.Fatal(err)
 	}
 	c := tc.Copy
@@ -216,7 +219,7 @@ func TestUseStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	moved := hostToolchain(filepath.Join(other, "toolchains", "stable-x86_64-unknown-linux-gnu"))
-	if err := moved.Use(StoreMode, nil); err != nil {
+	if err := moved.Use(StoreMode, false); err != nil {
 		t.Fatal(err)
 	}
 	if moved.Copy.Path != c.Path {
@@ -227,7 +230,7 @@ func TestUseStore(t *testing.T) {
 func TestUseHostAndSystem(t *testing.T) {
 	root := fakeSysroot(t)
 	tc := hostToolchain(root)
-	if err := tc.Use(HostMode, nil); err != nil {
+	if err := tc.Use(HostMode, false); err != nil {
 		t.Fatal(err)
 	}
 	if tc.Copy != nil || tc.Rustc != root+"/bin/rustc" || !reflect.DeepEqual(tc.HostSpecific(), []string{root}) {
@@ -238,14 +241,14 @@ func TestUseHostAndSystem(t *testing.T) {
 	// from /usr/lib/<multiarch>) is not copied: the copy would run the host's.
 	os.Remove(filepath.Join(root, "lib/librustc_driver-1.so"))
 	tc = hostToolchain(root)
-	if err := tc.Use(StoreMode, nil); err != nil {
+	if err := tc.Use(StoreMode, false); err != nil {
 		t.Fatal(err)
 	}
 	if tc.Copy != nil || tc.Rustc != root+"/bin/rustc" || !reflect.DeepEqual(tc.HostSpecific(), []string{root}) {
 		t.Errorf("not self-contained: copy %v, rustc %s, host-specific %q", tc.Copy, tc.Rustc, tc.HostSpecific())
 	}
 	usr := hostToolchain("/usr")
-	if err := usr.Use(StoreMode, nil); err != nil {
+	if err := usr.Use(StoreMode, false); err != nil {
 		t.Fatal(err)
 	}
 	if usr.Copy != nil || len(usr.HostSpecific()) != 0 {
@@ -258,7 +261,7 @@ func TestStoreToolchain(t *testing.T) {
 	sysroot := "/nix/store/00000000000000000000000000000000-rustc-1.95.0"
 	tc := &Toolchain{Sysroot: sysroot, HostSysroot: sysroot, StorePaths: []string{sysroot}, InStore: true}
 	tc.Rustc, tc.Path = sysroot+"/bin/rustc", sysroot+"/bin"
-	if err := tc.Use(StoreMode, nil); err != nil {
+	if err := tc.Use(StoreMode, false); err != nil {
 		t.Fatal(err)
 	}
 	if !tc.InStore || tc.Copy != nil || len(tc.SandboxPaths) != 0 {
@@ -273,5 +276,36 @@ func TestStoreToolchain(t *testing.T) {
 	}
 	if tc.InStore || !reflect.DeepEqual(tc.StorePaths, []string{sysroot}) || !reflect.DeepEqual(tc.HostSpecific(), []string{filepath.Dir(linker)}) {
 		t.Errorf("with a host linker: store %q, sandbox %q", tc.StorePaths, tc.SandboxPaths)
+	}
+}
+
+// The copy's hash is remembered per toolchain, and a build in host mode leaves
+// what store mode remembered alone.
+func TestUseRemembers(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	root := fakeSysroot(t)
+	past := time.Now().Add(-time.Hour)
+	filepath.WalkDir(root, func(p string, _ fs.DirEntry, _ error) error { return os.Chtimes(p, past, past) })
+	tc := hostToolchain(root)
+	if err := tc.Use(StoreMode, true); err != nil {
+		t.Fatal(err)
+	}
+	path, err := cache.Location("toolchain", root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remembered, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(remembered), ":") {
+		t.Fatalf("nothing remembered in %s: %q, %v", path, remembered, err)
+	}
+	if err := hostToolchain(root).Use(HostMode, true); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(remembered) {
+		t.Errorf("host mode changed the remembered hashes: %q, was %q", after, remembered)
+	}
+	again := hostToolchain(root)
+	if err := again.Use(StoreMode, true); err != nil || again.Copy.Path != tc.Copy.Path {
+		t.Errorf("remembered copy %v, want %s (%v)", again.Copy, tc.Copy.Path, err)
 	}
 }

@@ -23,8 +23,8 @@ func toolchainMode(tc *toolchain.Toolchain, mode toolchain.Mode) Finding {
 	case strings.HasPrefix(tc.HostSysroot, "/nix/store/"):
 		detail = fmt.Sprintf("%s: the toolchain is in the Nix store and used as it is", mode)
 	case tc.Copy != nil:
-		detail = fmt.Sprintf("store: %s is copied into the Nix store by content as %s (%d files, %d MB)",
-			tc.HostSysroot, tc.Copy.Path, len(tc.Copy.Files), size(tc.Copy.Dir, tc.Copy.Files)>>20)
+		detail = fmt.Sprintf("store: %s is copied into the Nix store by content as %s (%d files, %.0f MB)",
+			tc.HostSysroot, tc.Copy.Path, len(tc.Copy.Files), size(tc.Copy.Dir, tc.Copy.Files)/1e6)
 	case mode == toolchain.HostMode:
 		detail = "host: the jobs run rustc in " + tc.HostSysroot
 	default:
@@ -41,11 +41,11 @@ func toolchainMode(tc *toolchain.Toolchain, mode toolchain.Mode) Finding {
 	return Finding{Note, "toolchain", detail + "; derivations name host paths (" + strings.Join(host, " ") + "), so they differ between machines and homes", fix}
 }
 
-func size(dir string, files []string) int64 {
-	var n int64
+func size(dir string, files []string) float64 {
+	var n float64
 	for _, f := range files {
 		if fi, err := os.Lstat(filepath.Join(dir, f)); err == nil {
-			n += fi.Size()
+			n += float64(fi.Size())
 		}
 	}
 	return n

@@ -15,7 +15,7 @@ import (
 )
 
 // The store copy of a host toolchain holds what builds read and nothing else:
-// rustup's sysroot is 1.4 GB, 800 MB of it documentation.
+// rustup's sysroot is 1.3 GB, 675 MB of it documentation.
 
 // keptPrograms are the programs of bin/ that jobs run: rustc compiles, rustdoc
 // is RUSTDOC for build scripts, cargo is CARGO (build scripts and tests may run

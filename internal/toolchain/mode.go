@@ -73,7 +73,6 @@ func (t *Toolchain) Use(mode Mode, remember bool) error {
 	if t.HostSysroot == "" {
 		t.HostSysroot = t.Sysroot
 	}
-	t.Mode = mode
 	if mode == HostMode || strings.HasPrefix(t.HostSysroot, "/nix/store/") {
 		return nil
 	}

@@ -26,8 +26,6 @@ type Toolchain struct {
 	StorePaths   []string // store paths the jobs name: inputs of every derivation
 	SandboxPaths []string // host paths the jobs name, which the sandbox must show
 
-	// Mode is the mode Use applied.
-	Mode Mode `json:"-"`
 	// Copy is the store copy of a host toolchain the jobs use (store mode), which
 	// the store must get before a build; nil when there is none.
 	Copy *source.Tree `json:"-"`

@@ -142,12 +142,12 @@ func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain) Finding {
 	if tc.InStore {
 		return Finding{OK, "sandbox", "sandbox = " + mode + "; the toolchain is in the Nix store, builds are pure", ""}
 	}
-	if mode == "false" {
-		return Finding{OK, "sandbox", "sandbox = false; the linker (and rustc unless it is in the store) are used from the host", ""}
-	}
 	what := "the linker and the system's libraries come from the host"
 	if !strings.HasPrefix(tc.Sysroot, "/nix/store/") {
 		what = "rustc lives outside the Nix store (" + tc.Sysroot + ")"
+	}
+	if mode == "false" {
+		return Finding{OK, "sandbox", "sandbox = false; " + what, ""}
 	}
 	return Finding{Note, "sandbox",
 		fmt.Sprintf("sandbox = %s and %s: every build needs these host paths in the sandbox: %s",

@@ -27,6 +27,8 @@ func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 	}
 	sort.Strings(in.Dirs)
 	in.Files = settingsFiles(dir, p.Graph, cfg, p.Toolchain.Rustc, p.Builder.Dir)
+	// The walk of Dirs sees files come and go, but not a new member outside them.
+	in.Layout = layoutPaths(p.Graph)
 	return in
 }
 

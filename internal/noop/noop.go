@@ -33,6 +33,10 @@ type Stamp struct {
 type Inputs struct {
 	Dirs  []string `json:"dirs"`  // path packages: every file below, except target/ and .git/
 	Files []string `json:"files"` // manifests, Cargo.lock, config files, programs
+	// Layout are paths whose presence decides what Cargo plans, not their
+	// content: a file counts as present or missing, a directory by the names
+	// of the Rust files and directories it holds (see Presence).
+	Layout []string `json:"layout,omitempty"`
 }
 
 // Result is what the build printed and produced, to show again.
@@ -83,6 +87,13 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 	for _, f := range in.Files {
 		note(f)
 	}
+	for _, p := range in.Layout {
+		line, mtime := Presence(p)
+		fmt.Fprintf(h, "layout\x00%s\x00%s\n", p, line)
+		if mtime.After(newest) {
+			newest = mtime
+		}
+	}
 	for _, d := range in.Dirs {
 		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -125,6 +136,39 @@ func Identity(p string) (line string, mtime time.Time) {
 		line += " -> " + target
 	}
 	return line, fi.ModTime()
+}
+
+// Presence describes what Cargo's target discovery sees of p: "missing", "file",
+// or for a directory the sorted names of the directories and .rs files in it
+// (a new src/bin/x.rs or examples/y/ changes it; an edit of a file, or a
+// temporary file an editor writes, does not). mtime is p's own, zero if missing.
+func Presence(p string) (line string, mtime time.Time) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "missing", time.Time{}
+	}
+	if !fi.IsDir() {
+		return "file", fi.ModTime()
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return "unreadable", fi.ModTime()
+	}
+	var names []string
+	for _, e := range entries {
+		switch {
+		case e.IsDir():
+			names = append(names, e.Name()+"/")
+		case strings.HasSuffix(e.Name(), ".rs"):
+			names = append(names, e.Name())
+		case e.Type()&fs.ModeSymlink != 0:
+			// A link to a directory or a file: Cargo follows it.
+			if st, err := os.Stat(filepath.Join(p, e.Name())); err == nil && st.IsDir() {
+				names = append(names, e.Name()+"/")
+			}
+		}
+	}
+	return "dir " + strings.Join(names, " "), fi.ModTime()
 }
 
 // Path is where the stamp of a command run in dir lives: the user's cache, so

@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -123,4 +127,106 @@ func TestNoopSeesDiscoveredTargets(t *testing.T) {
 			t.Errorf("the new member crates/b was not built")
 		}
 	})
+}
+
+// sourceFiles lists the files of the store source of a one-unit build, from
+// its --json report: the unit's .drv names the source as an input.
+func sourceFiles(t *testing.T, dir string, env []string, args ...string) []string {
+	t.Helper()
+	r := cnuEnv(t, dir, env, append([]string{"build", "--json"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("build --json: exit %d\n%s", r.code, r.stderr)
+	}
+	var rep struct {
+		Units []struct{ Drv string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Units) == 0 {
+		t.Fatalf("reading the --json report (%v):\n%s", err, r.stdout)
+	}
+	refs := run(t, dir, nil, "nix-store", "--query", "--references", rep.Units[0].Drv)
+	for _, p := range strings.Fields(refs.stdout) {
+		if !strings.HasSuffix(p, "-source") {
+			continue
+		}
+		var files []string
+		filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(p, f)
+				files = append(files, rel)
+			}
+			return nil
+		})
+		return files
+	}
+	t.Fatalf("no source among the references of %s:\n%s", rep.Units[0].Drv, refs.stdout)
+	return nil
+}
+
+var unitsLine = regexp.MustCompile(`(?m)^1 units?: (\d+) built, (\d+) cached`)
+
+// A package's store source never holds what the tool or Cargo writes: the
+// result link (result, result-*, any -o path) and the target directory,
+// wherever it is configured. From issue 12: a fresh `cargo new` crate built
+// again on its second run, and forever with a target directory inside it.
+func TestSourcesLeaveOutOutputs(t *testing.T) {
+	requireTools(t)
+	for _, tc := range []struct {
+		name, vcs string
+		env       []string
+		args      []string
+		setup     func(dir string)
+		gone      []string // files (and with a trailing slash, directories) no source may hold
+	}{
+		{name: "git", vcs: "git", gone: []string{"result", "target/"}},
+		{name: "no git", vcs: "none", gone: []string{"result", "target/"}},
+		{name: "-o", vcs: "git", args: []string{"-o", "links/app"}, gone: []string{"links/", "result"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := newCrate(t, "c2", tc.vcs)
+			env := tc.env
+			write(t, dir, "result.txt", "a file of the package, not a link\n")
+			if tc.setup != nil {
+				tc.setup(dir)
+			}
+			build := func(extra ...string) result {
+				t.Helper()
+				r := cnuEnv(t, dir, env, append(append([]string{"build", "-v", "--color=never"}, tc.args...), extra...)...)
+				if r.code != 0 {
+					t.Fatalf("build: exit %d\n%s", r.code, r.stderr)
+				}
+				return r
+			}
+			build()
+			// A link of an earlier `nix build` next to ours.
+			link := "result"
+			if len(tc.args) > 0 {
+				link = tc.args[1]
+			}
+			out, err := os.Readlink(filepath.Join(dir, link))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(out, filepath.Join(dir, "result-1")); err != nil {
+				t.Fatal(err)
+			}
+			r := build()
+			if m := unitsLine.FindStringSubmatch(r.stderr); m == nil || m[1] != "0" {
+				t.Errorf("second build of an unchanged crate built again:\n%s", r.stderr)
+			}
+			if r := build(); !strings.Contains(r.stderr, "Fresh c2") {
+				t.Errorf("third build of an unchanged crate is not a no-op:\n%s", r.stderr)
+			}
+			files := sourceFiles(t, dir, env, tc.args...)
+			if !slices.Contains(files, "result.txt") || !slices.Contains(files, "src/main.rs") {
+				t.Errorf("the source lacks the package's files: %q", files)
+			}
+			for _, f := range files {
+				for _, g := range append(tc.gone, "result-1") {
+					if f == g || strings.HasSuffix(g, "/") && strings.HasPrefix(f, g) {
+						t.Errorf("the source holds %s", f)
+					}
+				}
+			}
+		})
+	}
 }

@@ -26,6 +26,7 @@ func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
 		in.Dirs = append(in.Dirs, d)
 	}
 	sort.Strings(in.Dirs)
+	in.Skip = writtenPaths(p.Graph, cfg)
 	in.Files = settingsFiles(dir, p.Graph, cfg, p.Toolchain.Rustc, p.Builder.Dir)
 	// The walk of Dirs sees files come and go, but not a new member outside them.
 	in.Layout = layoutPaths(p.Graph)

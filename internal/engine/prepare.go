@@ -64,7 +64,7 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	p.Timings.Cargo = cargoDone.Sub(start)
 
 	srcs, buildSrcs := map[string]string{}, map[string]string{}
-	lister := &source.Lister{Cache: hashes}
+	lister := &source.Lister{Cache: hashes, Exclude: writtenPaths(g, cfg)}
 	for _, u := range g.Units {
 		pkg := u.Package
 		if _, ok := srcs[pkg.ID]; ok {

@@ -33,6 +33,9 @@ type Stamp struct {
 type Inputs struct {
 	Dirs  []string `json:"dirs"`  // path packages: every file below, except target/ and .git/
 	Files []string `json:"files"` // manifests, Cargo.lock, config files, programs
+	// Skip are paths below Dirs the walk leaves out, as sources do: what the
+	// build writes (the target directory wherever it is, the result link).
+	Skip []string `json:"skip,omitempty"`
 	// Layout are paths whose presence decides what Cargo plans, not their
 	// content: a file counts as present or missing, a directory by the names
 	// of the Rust files and directories it holds (see Presence).
@@ -94,23 +97,25 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 			newest = mtime
 		}
 	}
+	skip := map[string]bool{}
+	for _, s := range in.Skip {
+		skip[s] = true
+	}
 	for _, d := range in.Dirs {
 		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if e.IsDir() {
-				if p != d && (e.Name() == "target" || e.Name() == ".git") {
+				if p != d && (e.Name() == "target" || e.Name() == ".git" || skip[p]) {
 					return filepath.SkipDir
 				}
 				// The walk itself sees entries come and go; a directory's own
 				// mtime also moves when the build creates its result link.
 				return nil
 			}
-			if e.Type()&fs.ModeSymlink != 0 {
-				if t, err := os.Readlink(p); err == nil && strings.HasPrefix(t, "/nix/store/") {
-					return nil // a result link: written by the build itself
-				}
+			if skip[p] || IsResultLink(p) {
+				return nil // written by the build itself
 			}
 			note(p)
 			return nil
@@ -120,6 +125,18 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), newest, nil
+}
+
+// IsResultLink reports whether p is a GC root `nix build` leaves: a symlink
+// named result or result-<something> pointing into the Nix store. Such links
+// are outputs, never sources.
+func IsResultLink(p string) bool {
+	name := filepath.Base(p)
+	if name != "result" && !strings.HasPrefix(name, "result-") {
+		return false
+	}
+	t, err := os.Readlink(p)
+	return err == nil && strings.HasPrefix(t, "/nix/store/")
 }
 
 // Identity describes a file by its metadata (size, modification time, mode,

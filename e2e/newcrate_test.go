@@ -179,11 +179,19 @@ func TestSourcesLeaveOutOutputs(t *testing.T) {
 	}{
 		{name: "git", vcs: "git", gone: []string{"result", "target/"}},
 		{name: "no git", vcs: "none", gone: []string{"result", "target/"}},
+		{name: "CARGO_TARGET_DIR inside", vcs: "git", env: []string{"CARGO_TARGET_DIR=out"}, gone: []string{"out/", "result"}},
+		{name: "CARGO_TARGET_DIR inside, no git", vcs: "none", env: []string{"CARGO_TARGET_DIR=out"}, gone: []string{"out/", "result"}},
+		{name: "build.target-dir", vcs: "none", gone: []string{"mytgt/", "result"},
+			setup: func(dir string) { write(t, dir, ".cargo/config.toml", "[build]\ntarget-dir = \"mytgt\"\n") }},
+		{name: "absolute CARGO_TARGET_DIR inside", vcs: "git", gone: []string{"abs/", "result"}},
 		{name: "-o", vcs: "git", args: []string{"-o", "links/app"}, gone: []string{"links/", "result"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := newCrate(t, "c2", tc.vcs)
 			env := tc.env
+			if strings.HasPrefix(tc.name, "absolute") {
+				env = []string{"CARGO_TARGET_DIR=" + filepath.Join(dir, "abs")}
+			}
 			write(t, dir, "result.txt", "a file of the package, not a link\n")
 			if tc.setup != nil {
 				tc.setup(dir)

@@ -8,9 +8,14 @@ import (
 )
 
 // writtenPaths are the absolute paths the build writes, which never enter a
-// package's source nor its no-op fingerprint: the result link -o names.
+// package's source nor its no-op fingerprint: Cargo's target directory
+// wherever it is configured (CARGO_TARGET_DIR, build.target-dir; it holds the
+// tool's build record), the result link -o names, and the tool's cache.
 func writtenPaths(g *unitgraph.Graph, cfg *Config) []string {
 	var paths []string
+	if t := g.Workspace.TargetDirectory; t != "" {
+		paths = append(paths, t)
+	}
 	if cfg.OutLink != "" && !cfg.NoLink {
 		link := cfg.OutLink
 		if !filepath.IsAbs(link) {
@@ -20,6 +25,9 @@ func writtenPaths(g *unitgraph.Graph, cfg *Config) []string {
 			}
 		}
 		paths = append(paths, filepath.Clean(link))
+	}
+	if cache, err := os.UserCacheDir(); err == nil {
+		paths = append(paths, filepath.Join(cache, "cargo-nix-unit"))
 	}
 	return paths
 }

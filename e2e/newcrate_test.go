@@ -238,3 +238,46 @@ func TestSourcesLeaveOutOutputs(t *testing.T) {
 		})
 	}
 }
+
+// Bad input that Cargo itself reports ends as under Cargo: its message, once.
+// The tool's Cargo calls never wait for each other's lock. From issue 12:
+// stderr showed "Blocking waiting for file lock on package cache".
+func TestCargoErrors(t *testing.T) {
+	requireTools(t)
+	for _, tc := range []struct {
+		name  string
+		setup func(dir string)
+		args  []string
+		want  string // Cargo's message
+	}{
+		{name: "invalid Cargo.toml", setup: func(dir string) { write(t, dir, "Cargo.toml", "[package\n") }, want: "unclosed table"},
+		{name: "--locked without Cargo.lock", args: []string{"--locked"}, want: "because --locked was passed"},
+		{name: "-p nope", args: []string{"-p", "nope"}, want: "did not match any packages"},
+		{name: "--bin nope", args: []string{"--bin", "nope"}, want: "no bin target named `nope`"},
+		{name: "--example nope", args: []string{"--example", "nope"}, want: "no example target named `nope`"},
+		{name: "--features nope", args: []string{"--features", "nope"}, want: "does not contain this feature: nope"},
+		{name: "--profile nope", args: []string{"--profile", "nope"}, want: "profile `nope` is not defined"},
+		{name: "--target nope-triple", args: []string{"--target", "nope-triple"}, want: `could not find specification for target "nope-triple"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := newCrate(t, "bad", "none")
+			if tc.setup != nil {
+				tc.setup(dir)
+			}
+			r := cnu(t, dir, append([]string{"build"}, tc.args...)...)
+			c := cargoBuild(t, dir, tc.args...)
+			if c.code == 0 || !strings.Contains(c.stderr, tc.want) {
+				t.Fatalf("cargo build %v: exit %d, want a failure saying %q\n%s", tc.args, c.code, tc.want, c.stderr)
+			}
+			if r.code == 0 {
+				t.Errorf("exit 0, cargo build exits %d\n%s", c.code, r.stderr)
+			}
+			if n := strings.Count(r.stderr, tc.want); n != 1 {
+				t.Errorf("Cargo's message %q appears %d times, want once:\n%s", tc.want, n, r.stderr)
+			}
+			if strings.Contains(r.stderr, "Blocking waiting for file lock") {
+				t.Errorf("the tool's Cargo calls waited for each other:\n%s", r.stderr)
+			}
+		})
+	}
+}

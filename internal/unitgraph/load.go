@@ -31,8 +31,11 @@ func Load(ctx context.Context, q Query) (*Graph, error) {
 	return Parse(graphJSON, mdJSON)
 }
 
-// Ask runs Cargo's two queries, the unit graph and the metadata, side by side,
-// and returns their JSON.
+// Ask runs Cargo's two queries, the unit graph and then the metadata, and
+// returns their JSON. One after the other: run side by side they wait for
+// each other's lock on the package cache anyway, and Cargo says so on stderr
+// ("Blocking waiting for file lock"). The unit graph goes first: it checks
+// every flag, so bad input is reported once, by the query that knows it.
 func Ask(ctx context.Context, q Query) (graphJSON, mdJSON []byte, err error) {
 	cargo := q.Cargo
 	if cargo == "" {
@@ -42,21 +45,15 @@ func Ask(ctx context.Context, q Query) (graphJSON, mdJSON []byte, err error) {
 	if sub == "" {
 		sub = "build"
 	}
-	var mdErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		mdArgs := append([]string{cargo, "metadata", "--format-version", "1"}, q.MetadataArgs...)
-		mdJSON, mdErr = run.Output(ctx, run.Cmd{Dir: q.Dir, Args: mdArgs})
-	}()
 	graphArgs := append([]string{cargo, sub, "--unit-graph", "-Z", "unstable-options"}, q.BuildArgs...)
 	graphJSON, err = run.Output(ctx, run.Cmd{Dir: q.Dir, Args: graphArgs, Env: []string{"RUSTC_BOOTSTRAP=1"}})
-	<-done
 	if err != nil {
 		return nil, nil, cargoError("cargo could not produce the unit graph", err)
 	}
-	if mdErr != nil {
-		return nil, nil, cargoError("cargo metadata failed", mdErr)
+	mdArgs := append([]string{cargo, "metadata", "--format-version", "1"}, q.MetadataArgs...)
+	mdJSON, err = run.Output(ctx, run.Cmd{Dir: q.Dir, Args: mdArgs})
+	if err != nil {
+		return nil, nil, cargoError("cargo metadata failed", err)
 	}
 	return graphJSON, mdJSON, nil
 }

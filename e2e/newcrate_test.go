@@ -239,9 +239,10 @@ func TestSourcesLeaveOutOutputs(t *testing.T) {
 	}
 }
 
-// Bad input that Cargo itself reports ends as under Cargo: its message, once.
-// The tool's Cargo calls never wait for each other's lock. From issue 12:
-// stderr showed "Blocking waiting for file lock on package cache".
+// Bad input that Cargo itself reports ends as under Cargo: its message, once,
+// and its exit status. The tool's Cargo calls never wait for each other's lock.
+// From issue 12: each of these exited 1 where Cargo exits 101, and stderr
+// showed "Blocking waiting for file lock on package cache".
 func TestCargoErrors(t *testing.T) {
 	requireTools(t)
 	for _, tc := range []struct {
@@ -269,8 +270,8 @@ func TestCargoErrors(t *testing.T) {
 			if c.code == 0 || !strings.Contains(c.stderr, tc.want) {
 				t.Fatalf("cargo build %v: exit %d, want a failure saying %q\n%s", tc.args, c.code, tc.want, c.stderr)
 			}
-			if r.code == 0 {
-				t.Errorf("exit 0, cargo build exits %d\n%s", c.code, r.stderr)
+			if r.code != c.code {
+				t.Errorf("exit %d, cargo build exits %d\n%s", r.code, c.code, r.stderr)
 			}
 			if n := strings.Count(r.stderr, tc.want); n != 1 {
 				t.Errorf("Cargo's message %q appears %d times, want once:\n%s", tc.want, n, r.stderr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
@@ -58,9 +59,30 @@ func Ask(ctx context.Context, q Query) (graphJSON, mdJSON []byte, err error) {
 	return graphJSON, mdJSON, nil
 }
 
-// cargoError passes Cargo's own message through: it already names the file and setting.
+// CargoError is Cargo rejecting a query: its message, which already names the
+// file, flag or setting, and its exit status, which the tool exits with (101
+// for every error Cargo reports itself).
+type CargoError struct {
+	What   string // which query failed
+	Stderr string // Cargo's message
+	Status int    // Cargo's exit status, > 0
+}
+
+func (e *CargoError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		return fmt.Sprintf("%s: exit status %d", e.What, e.Status)
+	}
+	return fmt.Sprintf("%s:\n%s", e.What, msg)
+}
+
+// cargoError passes Cargo's own message and exit status through.
 func cargoError(what string, err error) error {
 	var re *run.Error
+	var ee *exec.ExitError
+	if errors.As(err, &re) && errors.As(re.Err, &ee) && ee.ExitCode() > 0 {
+		return &CargoError{What: what, Stderr: re.Stderr, Status: ee.ExitCode()}
+	}
 	if errors.As(err, &re) && strings.TrimSpace(re.Stderr) != "" {
 		return fmt.Errorf("%s:\n%s", what, strings.TrimSpace(re.Stderr))
 	}

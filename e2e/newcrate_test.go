@@ -282,3 +282,22 @@ func TestCargoErrors(t *testing.T) {
 		})
 	}
 }
+
+// A build script sees every file of its package, as under Cargo: from issue
+// 12, unicode-linebreak 0.1.4's build.rs has include!("src/shared.rs"), and its
+// build-script unit, given the package without its targets' .rs files, failed.
+func TestBuildScriptSeesItsPackage(t *testing.T) {
+	requireTools(t)
+	dir := newCrate(t, "linebreak", "git")
+	write(t, dir, "src/shared.rs", "const SHARED: &str = \"shared with build.rs\";\n")
+	write(t, dir, "build.rs", "include!(\"src/shared.rs\");\n\nfn main() {\n    println!(\"cargo::rustc-env=FROM_BUILD={}\", SHARED.len());\n}\n")
+	write(t, dir, "src/main.rs", "include!(\"shared.rs\");\n\nfn main() {\n    println!(\"{SHARED}: {}\", env!(\"FROM_BUILD\"));\n}\n")
+	want := cargoRun(t, dir)
+	r := cnu(t, dir, "build")
+	if r.code != 0 {
+		t.Fatalf("build: exit %d, cargo builds it\n%s", r.code, r.stderr)
+	}
+	if got := run(t, dir, nil, filepath.Join(dir, "result/bin/linebreak")).stdout; got != want {
+		t.Errorf("the binary prints %q, cargo run %q", got, want)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
@@ -63,7 +62,7 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	p := &Plan{Graph: g, Toolchain: tc, Builder: builder, CA: cfg.CA}
 	p.Timings.Cargo = cargoDone.Sub(start)
 
-	srcs, buildSrcs := map[string]string{}, map[string]string{}
+	srcs := map[string]string{}
 	lister := &source.Lister{Cache: hashes, Exclude: writtenPaths(g, cfg)}
 	for _, u := range g.Units {
 		pkg := u.Package
@@ -77,19 +76,12 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 		}
 		srcs[pkg.ID] = t.Path
 		p.Sources = append(p.Sources, t)
-		if drop := targetSources(pkg); drop != nil {
-			bt, err := t.Without(plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-build-source"), drop)
-			if err != nil {
-				return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
-			}
-			buildSrcs[pkg.ID] = bt.Path
-			p.Sources = append(p.Sources, bt)
-		}
 	}
 	sort.Slice(p.Sources, func(i, j int) bool { return p.Sources[i].Path < p.Sources[j].Path })
 
+	// Every unit of a package reads the package's whole source, build scripts
+	// too (a build.rs may include!("src/shared.rs")), as under Cargo.
 	pc := plan.NewContext(g, tc.Toolchain, srcs)
-	pc.BuildSources = buildSrcs
 	if err := Configure(ctx, pc, tc, cfg.Query.Dir); err != nil {
 		return nil, err
 	}
@@ -126,33 +118,6 @@ func Prepare(ctx context.Context, cfg *Config) (*Plan, error) {
 	}
 	p.Timings.Plan = time.Since(cargoDone)
 	return p, nil
-}
-
-// targetSources selects the Rust files of a package's targets (src/, tests/, ...),
-// which its build script does not read: build-script units get the package without
-// them, so an edit of lib.rs does not rerun the build script (as with Cargo's
-// rerun-if-changed=build.rs). Other files (data, C, protos under src/) stay.
-func targetSources(pkg *unitgraph.Package) func(string) bool {
-	var script string
-	dirs := map[string]bool{"tests": true, "benches": true, "examples": true}
-	for _, t := range pkg.Targets {
-		rel, err := filepath.Rel(pkg.Dir(), t.SrcPath)
-		if err != nil {
-			continue
-		}
-		if t.HasKind("custom-build") {
-			script = filepath.ToSlash(rel)
-		} else if d := filepath.Dir(rel); d != "." && !strings.HasPrefix(d, "..") {
-			dirs[strings.SplitN(filepath.ToSlash(d), "/", 2)[0]] = true
-		}
-	}
-	if script == "" {
-		return nil
-	}
-	return func(f string) bool {
-		top, _, nested := strings.Cut(f, "/")
-		return nested && dirs[top] && strings.HasSuffix(f, ".rs") && f != script && !strings.HasPrefix(script, top+"/")
-	}
 }
 
 func (p *Plan) depDrvs(used map[int]bool) []*derivation.Drv {

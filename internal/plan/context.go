@@ -34,9 +34,6 @@ type Context struct {
 	Toolchain Toolchain
 	// Sources maps a package id to the store path of its source directory.
 	Sources map[string]string
-	// BuildSources maps a package id to the source its build script compiles and
-	// runs with, when that differs from Sources (see engine: target sources left out).
-	BuildSources map[string]string
 	// Primary holds the ids of the packages the user selected (CARGO_PRIMARY_PACKAGE).
 	Primary map[string]bool
 	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
@@ -78,11 +75,6 @@ func NewContext(g *unitgraph.Graph, tc Toolchain, sources map[string]string) *Co
 
 // SourceOf is the source store path unit u reads.
 func (c *Context) SourceOf(u *unitgraph.Unit) string {
-	if u.IsBuildScriptCompile() || u.IsBuildScriptRun() {
-		if s, ok := c.BuildSources[u.PkgID]; ok {
-			return s
-		}
-	}
 	return c.Sources[u.PkgID]
 }
 

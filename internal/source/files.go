@@ -298,17 +298,3 @@ func (t *Tree) Stage(tmp string) (string, error) {
 	}
 	return root, nil
 }
-
-// Without returns a copy of the tree without the files drop selects, under another name.
-func (t *Tree) Without(name string, drop func(rel string) bool) (*Tree, error) {
-	nt := &Tree{Dir: t.Dir, Name: name, cache: t.cache}
-	for _, f := range t.Files {
-		if !drop(f) {
-			nt.Files = append(nt.Files, f)
-		}
-	}
-	if err := nt.hash(); err != nil {
-		return nil, fmt.Errorf("hashing sources of %s: %w", t.Dir, err)
-	}
-	return nt, nil
-}

@@ -174,8 +174,8 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 	regTime := time.Since(regStart)
 	if cfg.DryRun {
 		if c.Bool("timings") {
-			cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), peak memory %d MB",
-				p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, peakMemoryMB()))
+			cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%s), register %.3fs (%d added), peak memory %d MB",
+				p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), engine.Units(len(p.Units)), regTime.Seconds(), added, peakMemoryMB()))
 		}
 		for _, d := range p.Drvs() {
 			fmt.Fprintln(cfg.Stdout, d.Path)
@@ -204,8 +204,8 @@ func buildStages(c *cli.Context, cfg *engine.Config, stage *string, after afterB
 	}
 	r.PrintSummary(pr)
 	if c.Bool("timings") {
-		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added), nix build %.3fs, peak memory %d MB",
-			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), len(p.Units), regTime.Seconds(), added, time.Since(buildStart).Seconds(), peakMemoryMB()))
+		cfg.Printer.Status("Timings", fmt.Sprintf("unit graph %.3fs, plan %.3fs (%s), register %.3fs (%d added), nix build %.3fs, peak memory %d MB",
+			p.Timings.Cargo.Seconds(), p.Timings.Plan.Seconds(), engine.Units(len(p.Units)), regTime.Seconds(), added, time.Since(buildStart).Seconds(), peakMemoryMB()))
 	}
 	link := ""
 	if !cfg.NoLink {

@@ -301,3 +301,24 @@ func TestBuildScriptSeesItsPackage(t *testing.T) {
 		t.Errorf("the binary prints %q, cargo run %q", got, want)
 	}
 }
+
+// One unit is "1 unit", in the build's summary, its timings and the graph's.
+func TestOneUnitIsSingular(t *testing.T) {
+	requireTools(t)
+	dir := newCrate(t, "one", "none")
+	r := mustCNU(t, dir, "build", "--timings", "--color=never")
+	if !regexp.MustCompile(`(?m)^1 unit: \d built, \d cached$`).MatchString(r.stderr) || !strings.Contains(r.stderr, "(1 unit)") {
+		t.Errorf("build says no \"1 unit: N built, N cached\" and \"(1 unit)\":\n%s", r.stderr)
+	}
+	g := mustCNU(t, dir, "graph")
+	for _, want := range []string{"1 unit in 1 package (1 workspace member)", "1 unit cached"} {
+		if !strings.Contains(g.stdout, want) {
+			t.Errorf("graph says no %q:\n%s", want, g.stdout)
+		}
+	}
+	for _, out := range []string{r.stderr, g.stdout} {
+		if strings.Contains(out, "1 units") || strings.Contains(out, "1 packages") || strings.Contains(out, "1 workspace members") {
+			t.Errorf("plural for one:\n%s", out)
+		}
+	}
+}

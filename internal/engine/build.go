@@ -235,9 +235,17 @@ func (r *Report) PrintSummary(pr *Printer) {
 	if pr.Quiet {
 		return
 	}
-	line := fmt.Sprintf("%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
+	line := fmt.Sprintf("%s: %d built, %d cached", Units(r.Units), len(r.Built), r.Cached())
 	if len(r.CutOff) > 0 {
 		line += fmt.Sprintf(", %d cut off early", len(r.CutOff))
 	}
 	pr.Line(line)
+}
+
+// Units counts units in English: "1 unit", "33 units".
+func Units(n int) string {
+	if n == 1 {
+		return "1 unit"
+	}
+	return fmt.Sprintf("%d units", n)
 }

@@ -322,3 +322,46 @@ func TestOneUnitIsSingular(t *testing.T) {
 		}
 	}
 }
+
+// A unit that reads a file outside its package, or a build script that writes
+// into its source, fails (its source is a read-only copy of the package in the
+// store) with one more line after rustc's or the panic's text saying so and
+// what to do. From issue 12: both failed with rustc's or the panic's text alone.
+func TestReadOnlySourceSaysWhy(t *testing.T) {
+	requireTools(t)
+	t.Run("include_str outside the package", func(t *testing.T) {
+		ws := t.TempDir()
+		write(t, ws, "Cargo.toml", "[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n")
+		write(t, ws, "README.md", "read me\n")
+		if r := run(t, ws, nil, "cargo", "new", "-q", "--vcs", "none", "app"); r.code != 0 {
+			t.Fatalf("cargo new app: %s", r.stderr)
+		}
+		write(t, ws, "app/src/main.rs", "fn main() {\n    print!(\"{}\", include_str!(\"../../README.md\"));\n}\n")
+		if c := cargoBuild(t, ws); c.code != 0 {
+			t.Fatalf("cargo build: exit %d\n%s", c.code, c.stderr)
+		}
+		r := cnu(t, ws, "build", "--color=never")
+		if r.code != 101 || !strings.Contains(r.stderr, "couldn't read `app/src/../../README.md`") {
+			t.Fatalf("exit %d, want 101 with rustc's message\n%s", r.code, r.stderr)
+		}
+		want := "note: README.md is outside package app, whose source is a read-only copy in the Nix store holding only the package's own files: move the file into the package"
+		if n := strings.Count(r.stderr, want); n != 1 {
+			t.Errorf("%d lines %q, want 1:\n%s", n, want, r.stderr)
+		}
+	})
+	t.Run("build script writes into its source", func(t *testing.T) {
+		dir := newCrate(t, "bw", "none")
+		write(t, dir, "build.rs", "fn main() {\n    std::fs::write(\"generated.rs\", \"// generated\").unwrap();\n}\n")
+		if c := cargoBuild(t, dir); c.code != 0 {
+			t.Fatalf("cargo build: exit %d\n%s", c.code, c.stderr)
+		}
+		r := cnu(t, dir, "build", "--color=never")
+		if r.code != 101 || !strings.Contains(r.stderr, "panicked at build.rs") {
+			t.Fatalf("exit %d, want 101 with the panic's message\n%s", r.code, r.stderr)
+		}
+		want := "note: bw's build script runs in its package's source, a read-only copy in the Nix store: write generated files into OUT_DIR"
+		if n := strings.Count(r.stderr, want); n != 1 {
+			t.Errorf("%d lines %q, want 1:\n%s", n, want, r.stderr)
+		}
+	})
+}

@@ -173,10 +173,10 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 			b.WriteString("\n")
 		}
 		name := nixbuild.DrvName(drv)
-		label := name
+		label, unit := name, -1
 		for i := range p.Graph.Units {
 			if p.Units[i].Name == name {
-				label = p.Graph.Units[i].String()
+				label, unit = p.Graph.Units[i].String(), i
 			}
 		}
 		fmt.Fprintf(&b, "could not build %s\n", label)
@@ -185,6 +185,11 @@ func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error 
 				l = stripANSI(l)
 			}
 			fmt.Fprintf(&b, "%s\n", l)
+		}
+		if unit >= 0 {
+			if note := p.failureNote(unit, t.Logs[drv]); note != "" {
+				fmt.Fprintf(&b, "%s\n", note)
+			}
 		}
 		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", drv, drv)
 	}

@@ -365,3 +365,27 @@ func TestReadOnlySourceSaysWhy(t *testing.T) {
 		}
 	})
 }
+
+// graph --why for a workspace member the command does not select says so and
+// how to select it. From issue 12: it said no unit or package had that name.
+func TestWhyUnselectedMember(t *testing.T) {
+	requireTools(t)
+	dir := newCrate(t, "a", "none")
+	f, err := os.OpenFile(filepath.Join(dir, "Cargo.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[workspace]\nmembers = [\"b\"]\n")
+	f.Close()
+	if r := run(t, dir, nil, "cargo", "new", "-q", "--vcs", "none", "--lib", "b"); r.code != 0 {
+		t.Fatalf("cargo new b: %s", r.stderr)
+	}
+	r := cnu(t, dir, "graph", "--why", "b")
+	want := "--why b: package b is a workspace member that this command does not select; add -p b"
+	if r.code == 0 || !strings.Contains(r.stderr, want) {
+		t.Errorf("graph --why b: exit %d, want a failure saying %q\n%s", r.code, want, r.stderr)
+	}
+	if r := mustCNU(t, dir, "graph", "-p", "b", "--why", "b"); !strings.Contains(r.stdout, "b v0.1.0 (lib)") {
+		t.Errorf("graph -p b --why b does not show b's lib:\n%s", r.stdout)
+	}
+}

@@ -70,6 +70,8 @@ type View struct {
 	Result UnitInfo
 
 	byKey map[string]*Node
+	// members are the workspace's members, selected or not.
+	members []*unitgraph.Package
 }
 
 // New joins g with infos (index-aligned with g.Units).
@@ -83,6 +85,13 @@ func New(g *unitgraph.Graph, infos []UnitInfo, result UnitInfo, ca bool) (*View,
 	}
 	keys := Keys(g, names)
 	v := &View{CA: ca, Result: result, byKey: map[string]*Node{}}
+	if g.Workspace != nil {
+		for _, p := range g.Workspace.Packages {
+			if p.Member {
+				v.members = append(v.members, p)
+			}
+		}
+	}
 	for i := range g.Units {
 		u := &g.Units[i]
 		in := infos[i]

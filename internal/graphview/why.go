@@ -78,6 +78,11 @@ type WhyOptions struct {
 func (v *View) Why(w io.Writer, q string, opts WhyOptions) error {
 	nodes := v.Find(q)
 	if len(nodes) == 0 {
+		for _, p := range v.members {
+			if q == p.Name || q == p.Name+"@"+p.Version || q == p.ID {
+				return fmt.Errorf("--why %s: package %s is a workspace member that this command does not select; add -p %s (or --workspace)", q, p.Name, p.Name)
+			}
+		}
 		return fmt.Errorf("--why %s: no unit or package of this graph has that name (try a package name, name@version, or a key from graph --json)", q)
 	}
 	var b strings.Builder

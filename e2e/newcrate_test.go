@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newCrate makes a fresh crate as a new user would, with `cargo new --vcs vcs
@@ -387,5 +389,51 @@ func TestWhyUnselectedMember(t *testing.T) {
 	}
 	if r := mustCNU(t, dir, "graph", "-p", "b", "--why", "b"); !strings.Contains(r.stdout, "b v0.1.0 (lib)") {
 		t.Errorf("graph -p b --why b does not show b's lib:\n%s", r.stdout)
+	}
+}
+
+// A root package's library does not record where its source sits in the
+// store: an edit of another of its files gives the same library, so a member
+// depending on it is cut off (content-addressed). Before, rustc ran in the
+// source's store path, which went into the library's debug info and metadata.
+func TestRootPackageOutputIgnoresItsStorePath(t *testing.T) {
+	requireTools(t)
+	dir := newCrate(t, "rp", "none", "--lib")
+	write(t, dir, "src/lib.rs", "pub fn f() -> u32 { 7 }\n")
+	f, err := os.OpenFile(filepath.Join(dir, "Cargo.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[workspace]\nmembers = [\"m\"]\n")
+	f.Close()
+	if r := run(t, dir, nil, "cargo", "new", "-q", "--vcs", "none", "m"); r.code != 0 {
+		t.Fatalf("cargo new m: %s", r.stderr)
+	}
+	edit(t, filepath.Join(dir, "m/Cargo.toml"), "[dependencies]", "[dependencies]\nrp = { path = \"..\" }")
+	write(t, dir, "m/src/main.rs", "fn main() { println!(\"{}\", rp::f()); }\n")
+	// The library's output path: content-addressed, it names its bytes.
+	libOut := func() string {
+		r := mustCNU(t, dir, "build", "--workspace", "--content-addressed=on", "--no-link", "--json")
+		var rep struct {
+			Units []struct{ Unit, Out string }
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("reading the --json report: %v\n%s", err, r.stdout)
+		}
+		for _, u := range rep.Units {
+			if u.Unit == "rp v0.1.0 (lib)" {
+				return u.Out
+			}
+		}
+		t.Fatalf("no rp lib in the report:\n%s", r.stdout)
+		return ""
+	}
+	write(t, dir, "NOTES.md", fmt.Sprintf("%d\n", time.Now().UnixNano()))
+	first := libOut()
+	write(t, dir, "NOTES.md", fmt.Sprintf("%d\n", time.Now().UnixNano()))
+	// Nix 2.26 may build m's bin again although its resolved inputs are the
+	// same (see TestEarlyCutoff), so the library's bytes are what is checked.
+	if again := libOut(); again != first {
+		t.Errorf("after editing NOTES.md, rp's library changed: %s, then %s", first, again)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"syscall"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
 func main() {
@@ -38,11 +39,11 @@ func main() {
 			os.Exit(code)
 		}
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		var be *engine.BuildError
+		var be *report.BuildError
 		if errors.As(err, &be) {
 			os.Exit(101) // Cargo's status for a failed compilation
 		}
-		var ce *unitgraph.CargoError
+		var ce *gather.CargoError
 		if errors.As(err, &ce) {
 			os.Exit(ce.Status) // Cargo rejected the command: its own status
 		}

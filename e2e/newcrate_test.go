@@ -267,8 +267,12 @@ func TestCargoErrors(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(dir)
 			}
-			r := cnu(t, dir, append([]string{"build"}, tc.args...)...)
-			c := cargoBuild(t, dir, tc.args...)
+			// Cargo's package-cache lock lives in CARGO_HOME: a private one
+			// leaves out the other Cargo processes on this machine, so only the
+			// tool's own calls could wait for each other.
+			home := []string{"CARGO_HOME=" + t.TempDir()}
+			r := cnuEnv(t, dir, home, append([]string{"build"}, tc.args...)...)
+			c := run(t, dir, append(home, "CARGO_TARGET_DIR="+filepath.Join(t.TempDir(), "target")), "cargo", append([]string{"build", "-q"}, tc.args...)...)
 			if c.code == 0 || !strings.Contains(c.stderr, tc.want) {
 				t.Fatalf("cargo build %v: exit %d, want a failure saying %q\n%s", tc.args, c.code, tc.want, c.stderr)
 			}

@@ -28,7 +28,7 @@ Examples:
    cargo nix-unit build
    cargo nix-unit build --release -p app
    cargo nix-unit build --content-addressed=off --print-out-paths --no-link`,
-	Flags: append(append(cargoFlags(), nixFlags()...), outputFlags()...),
+	Flags: append(append(append(cargoFlags(), nixFlags()...), outputFlags()...), storeFlag()),
 	Action: func(c *cli.Context) error {
 		cfg, err := configFromFlags(c)
 		if err != nil {
@@ -39,7 +39,7 @@ Examples:
 }
 
 func nixFlags() []cli.Flag {
-	return []cli.Flag{
+	return append(settingsFlags(),
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: content-addressed derivations (auto: when the Nix daemon accepts ca-derivations)"},
 		&cli.StringFlag{Name: "out-link", Aliases: []string{"o"}, Value: "result", Usage: "GC root `PATH` for the result"},
 		&cli.BoolFlag{Name: "no-link", Usage: "do not create the result link"},
@@ -51,7 +51,7 @@ func nixFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
-	}
+	)
 }
 
 // outputFlags choose how much the build says and how.
@@ -74,6 +74,9 @@ func configFromFlags(c *cli.Context) (*engine.Config, error) { return configFrom
 func configFromFlagsArgs(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	q, err := cargoQueryArgs(c, passArgs)
 	if err != nil {
+		return nil, err
+	}
+	if err := applyNixSettings(c); err != nil {
 		return nil, err
 	}
 	cfg := &engine.Config{

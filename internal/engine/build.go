@@ -17,6 +17,8 @@ type Report struct {
 	Registered int    // derivations added to the store by this run
 	Built      []int  // units whose builders ran, in start order
 	CutOff     []int  // CA units resolved to an existing result (early cutoff)
+	// Substituted are units whose outputs Nix fetched from a substituter.
+	Substituted []int
 	// Durations holds how long each built unit's build took.
 	Durations map[int]time.Duration
 	Elapsed   time.Duration
@@ -26,7 +28,7 @@ type Report struct {
 }
 
 // Cached is how many units were neither built nor cut off: already in the store.
-func (r *Report) Cached() int { return r.Units - len(r.Built) - len(r.CutOff) }
+func (r *Report) Cached() int { return r.Units - len(r.Built) - len(r.CutOff) - len(r.Substituted) }
 
 // Build realises the plan's root with `nix build`, printing progress as Cargo does.
 func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start time.Time) (*Report, error) {
@@ -81,6 +83,7 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
+	printNotices(pr, t)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, p.interrupted(t, err)
@@ -109,8 +112,12 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 			r.CutOff = append(r.CutOff, i)
 		}
 	}
+	r.Substituted = p.substitutedUnits(t, r)
 	if len(res.OutPaths) > 0 {
 		r.Out = res.OutPaths[0]
+	}
+	if cfg.CA {
+		p.noticeMissingRealisations(ctx, cfg, t, r)
 	}
 	return r, nil
 }
@@ -238,6 +245,9 @@ func (r *Report) PrintSummary(pr *Printer) {
 	line := fmt.Sprintf("%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
 	if len(r.CutOff) > 0 {
 		line += fmt.Sprintf(", %d cut off early", len(r.CutOff))
+	}
+	if len(r.Substituted) > 0 {
+		line += fmt.Sprintf(", %d substituted", len(r.Substituted))
 	}
 	pr.Line(line)
 }

@@ -20,6 +20,8 @@ const (
 	StatusBuilt  = "built"
 	StatusCached = "cached"
 	StatusCutOff = "cut-off" // a CA unit whose inputs resolved to an existing result
+	// StatusSubstituted: Nix fetched the unit's output from a substituter (a binary cache).
+	StatusSubstituted = "substituted"
 )
 
 // UnitOutputs finds every unit's output path: known for input-addressed units,
@@ -59,6 +61,11 @@ func (r *Report) status(i int) string {
 			return StatusCutOff
 		}
 	}
+	for _, s := range r.Substituted {
+		if s == i {
+			return StatusSubstituted
+		}
+	}
 	return StatusCached
 }
 
@@ -83,7 +90,7 @@ type JSONUnit struct {
 	Kind    string  `json:"kind"`
 	Drv     string  `json:"drv"`
 	Out     string  `json:"out"`
-	Status  string  `json:"status"`            // built, cached or cut-off
+	Status  string  `json:"status"`            // built, cached, cut-off or substituted
 	Seconds float64 `json:"seconds,omitempty"` // build time of a built unit
 }
 

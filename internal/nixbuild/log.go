@@ -11,6 +11,7 @@ import (
 const (
 	actBuilds       = 104
 	actBuild        = 105
+	actSubstitute   = 108
 	actBuildWaiting = 111
 	resBuildLogLine = 101
 	resProgress     = 105
@@ -65,14 +66,19 @@ func (e Event) intField(i int) int {
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
-	Built    []string    // drv paths whose builds started, in order
-	waiting  [][2]string // CA derivation → the resolved derivation it waits for
-	Errors   []string    // error messages from Nix
-	builds   map[uint64]string
-	started  map[string]time.Time
-	Running  []string                 // drv paths building now, in start order
-	Duration map[string]time.Duration // drv path → how long its build took
-	Logs     map[string][]string      // drv path → its build log lines
+	Built   []string    // drv paths whose builds started, in order
+	waiting [][2]string // CA derivation → the resolved derivation it waits for
+	Errors  []string    // error messages from Nix
+	// Warnings are Nix's warnings (an unreachable substituter, an unsigned
+	// substitute, ...), without colours, in order.
+	Warnings []string
+	// Substituted lists the store paths Nix substituted, in start order.
+	Substituted []string
+	builds      map[uint64]string
+	started     map[string]time.Time
+	Running     []string                 // drv paths building now, in start order
+	Duration    map[string]time.Duration // drv path → how long its build took
+	Logs        map[string][]string      // drv path → its build log lines
 	// Progress is the Builds activity's last count: done, expected, running,
 	// failed. With CA derivations Nix first expects to build every derivation with
 	// a CA input, then lowers the count as they resolve to existing results. After
@@ -104,6 +110,10 @@ func (t *Tracker) Handle(e Event) {
 		case actBuild:
 			drv := e.field(0)
 			t.builds[e.ID] = drv
+			// A build on a remote builder can show up as more than one activity.
+			if _, seen := t.started[drv]; seen {
+				break
+			}
 			t.Built = append(t.Built, drv)
 			t.Running = append(t.Running, drv)
 			t.started[drv] = t.now()
@@ -112,6 +122,8 @@ func (t *Tracker) Handle(e Event) {
 			}
 		case actBuildWaiting:
 			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
+		case actSubstitute:
+			t.Substituted = append(t.Substituted, e.field(0))
 		}
 	case "stop":
 		if drv, ok := t.builds[e.ID]; ok {
@@ -146,8 +158,11 @@ func (t *Tracker) Handle(e Event) {
 			}
 		}
 	case "msg":
-		if e.Level == 0 {
+		switch e.Level {
+		case 0:
 			t.Errors = append(t.Errors, stripANSI(e.Msg))
+		case 1:
+			t.Warnings = append(t.Warnings, strings.TrimPrefix(stripANSI(e.Msg), "warning: "))
 		}
 	}
 }

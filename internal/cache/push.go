@@ -41,7 +41,7 @@ type PushResult struct {
 // .narinfo and realisations after their paths, so an interrupted push leaves
 // a cache whose every entry is whole, and the next push sends the rest.
 func (p *Push) Run(ctx context.Context) (*PushResult, error) {
-	res := &PushResult{NewRealisations: -1}
+	res := &PushResult{}
 	drvClosure, err := Closure(ctx, p.Nix, p.Drvs)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (p *Push) Run(ctx context.Context) (*PushResult, error) {
 		if ids, err = Realisations(ctx, p.Nix, outs); err != nil {
 			return nil, err
 		}
-		res.Realisations = len(ids)
+		res.Realisations, res.NewRealisations = len(ids), -1
 		if dir, ok := fileCacheDir(p.To); ok {
 			res.NewRealisations = 0
 			for _, id := range ids {

@@ -71,15 +71,17 @@ func (r *Report) status(i int) string {
 
 // JSONReport is what `build --json` prints: stable field names for scripts.
 type JSONReport struct {
-	Result     string     `json:"result"`
-	OutLink    string     `json:"outLink,omitempty"`
-	Profile    string     `json:"profile"`
-	Elapsed    float64    `json:"elapsedSeconds"`
-	Registered int        `json:"registered"`
-	Built      int        `json:"built"`
-	Cached     int        `json:"cached"`
-	CutOff     int        `json:"cutOff"`
-	Units      []JSONUnit `json:"units"`
+	Result     string  `json:"result"`
+	OutLink    string  `json:"outLink,omitempty"`
+	Profile    string  `json:"profile"`
+	Elapsed    float64 `json:"elapsedSeconds"`
+	Registered int     `json:"registered"`
+	Built      int     `json:"built"`
+	Cached     int     `json:"cached"`
+	CutOff     int     `json:"cutOff"`
+	// Substituted counts units whose outputs Nix fetched from a substituter.
+	Substituted int        `json:"substituted,omitempty"`
+	Units       []JSONUnit `json:"units"`
 }
 
 // JSONUnit is one unit of a JSONReport.
@@ -97,7 +99,7 @@ type JSONUnit struct {
 // WriteJSON writes the report of a finished build, units in dependency order.
 func (p *Plan) WriteJSON(w io.Writer, r *Report, outLink string, outs []string) error {
 	jr := JSONReport{Result: r.Out, OutLink: outLink, Profile: r.Profile, Elapsed: r.Elapsed.Seconds(),
-		Registered: r.Registered, Built: len(r.Built), Cached: r.Cached(), CutOff: len(r.CutOff), Units: []JSONUnit{}}
+		Registered: r.Registered, Built: len(r.Built), Cached: r.Cached(), CutOff: len(r.CutOff), Substituted: len(r.Substituted), Units: []JSONUnit{}}
 	for _, i := range p.Order {
 		u := &p.Graph.Units[i]
 		ju := JSONUnit{Unit: u.String(), Package: u.PkgID, Target: u.Target.Name, Kind: u.Kind(),

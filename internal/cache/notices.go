@@ -14,6 +14,8 @@ var (
 	unreachableRe = regexp.MustCompile(`^(?:error: )?unable to download '(.+?)/nix-cache-info': (.*)$`)
 	unsignedRe    = regexp.MustCompile(`^ignoring substitute for '(/[^']+)' from '([^']+)', as it's not signed by any of the keys in 'trusted-public-keys'$`)
 	retryRe       = regexp.MustCompile(`; retrying in \d+ ms$`)
+	// Nix (build-remote.cc) for each derivation no builder takes.
+	noMachineRe = regexp.MustCompile(`^Failed to find a machine for remote build!\s+derivation: \S+\s+required \(system, features\): \((.*?)\)\s+(\d+ available machines:.*)$`)
 )
 
 // Notices turns Nix's warnings during a build into what the user needs to
@@ -25,6 +27,8 @@ func Notices(warnings []string) []string {
 	seen := map[string]bool{}
 	unsigned := map[string]int{}
 	var subs []string
+	noMachine := map[string]int{}
+	var needs []string
 	for _, w := range warnings {
 		w = strings.TrimSpace(w)
 		if retryRe.MatchString(w) {
@@ -33,6 +37,13 @@ func Notices(warnings []string) []string {
 		var line string
 		if m := unreachableRe.FindStringSubmatch(w); m != nil {
 			line = fmt.Sprintf("substituter %s is unreachable (%s); what it would have supplied is built here", m[1], oneLine(m[2]))
+		} else if m := noMachineRe.FindStringSubmatch(oneLine(w)); m != nil {
+			key := m[1] + "\x00" + m[2]
+			if noMachine[key] == 0 {
+				needs = append(needs, key)
+			}
+			noMachine[key]++
+			continue
 		} else if m := unsignedRe.FindStringSubmatch(w); m != nil {
 			if unsigned[m[2]] == 0 {
 				subs = append(subs, m[2])
@@ -46,6 +57,11 @@ func Notices(warnings []string) []string {
 			seen[line] = true
 			out = append(out, line)
 		}
+	}
+	for _, k := range needs {
+		need, machines, _ := strings.Cut(k, "\x00")
+		out = append(out, fmt.Sprintf("no remote builder takes %d %s needing (system, features) (%s); %s",
+			noMachine[k], plural(noMachine[k], "derivation"), need, machines))
 	}
 	sort.Strings(subs)
 	for _, s := range subs {

@@ -83,6 +83,14 @@ func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start tim
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
+	if err != nil && ctx.Err() == nil {
+		if line, ok := nixbuild.BuilderFailure(err.Error()); ok {
+			if line == nixbuild.NoMachine {
+				printNotices(pr, t) // which requirements no builder met
+			}
+			return nil, fmt.Errorf("%s", line)
+		}
+	}
 	printNotices(pr, t)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 )
 
@@ -53,7 +53,7 @@ Examples:
 
 // push copies the built plan to the store at to.
 func push(c *cli.Context, cfg *engine.Config, p *engine.Plan, to string, keys []string) error {
-	configured, err := cache.SecretKeyFiles(c.Context, cfg.Nix)
+	configured, err := share.SecretKeyFiles(c.Context, cfg.Nix)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func push(c *cli.Context, cfg *engine.Config, p *engine.Plan, to string, keys []
 	for _, d := range p.Drvs() {
 		drvs = append(drvs, d.Path)
 	}
-	pu := &cache.Push{Nix: cfg.Nix, To: to, Keys: append(append([]string{}, keys...), configured...),
+	pu := &share.Push{Nix: cfg.Nix, To: to, Keys: append(append([]string{}, keys...), configured...),
 		Drvs: drvs, CA: p.CA, Status: cfg.Printer.Status}
 	res, err := pu.Run(c.Context)
 	if err != nil {

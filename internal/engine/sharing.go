@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
 )
 
@@ -14,7 +14,7 @@ import (
 // unsigned substitutes, ...) as one line per cause. Nix builds what a
 // substituter failed to supply, so none of them stops the build.
 func printNotices(pr *Printer, t *nixbuild.Tracker) {
-	for _, n := range cache.Notices(t.Warnings) {
+	for _, n := range share.Notices(t.Warnings) {
 		pr.Status("Note", n)
 	}
 }
@@ -56,7 +56,7 @@ func (p *Plan) noticeMissingRealisations(ctx context.Context, cfg *Config, t *ni
 	if len(r.Built) == 0 || 2*len(r.Built) < len(p.Units) {
 		return
 	}
-	subs, err := cache.Substituters(ctx, cfg.Nix)
+	subs, err := share.Substituters(ctx, cfg.Nix)
 	if err != nil || len(subs) == 0 {
 		return
 	}
@@ -72,12 +72,12 @@ func (p *Plan) noticeMissingRealisations(ctx context.Context, cfg *Config, t *ni
 	for _, o := range outs {
 		paths = append(paths, o)
 	}
-	unreachable := cache.Unreachable(t.Warnings)
+	unreachable := share.Unreachable(t.Warnings)
 	for _, s := range subs {
 		if unreachable[s] {
 			continue
 		}
-		has, err := cache.Has(ctx, cfg.Nix, s, paths)
+		has, err := share.Has(ctx, cfg.Nix, s, paths)
 		if err != nil || len(has) == 0 {
 			continue
 		}

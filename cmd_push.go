@@ -6,8 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 )
 
 var pushCommand = &cli.Command{

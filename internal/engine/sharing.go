@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 )
 
 // printNotices shows Nix's warnings of the build (an unreachable substituter,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -38,35 +39,26 @@ Examples:
 				return fmt.Errorf("--sign-key %s: %w", k, err)
 			}
 		}
-		cfg, err := configFromFlagsArgs(c, true)
+		cfg, err := buildConfig(c, true)
 		if err != nil {
 			return err
 		}
 		if cfg.DryRun {
 			return fmt.Errorf("push builds what it pushes: --dry-run does not apply")
 		}
-		return runBuild(c, cfg, func(p *engine.Plan, r *engine.Report) error {
-			return push(c, cfg, p, to, keys)
+		return engine.Push(c.Context, cfg, func(ctx context.Context, drvs []string, ca bool) error {
+			configured, err := share.SecretKeyFiles(ctx, cfg.Nix)
+			if err != nil {
+				return err
+			}
+			p := &share.Push{Nix: cfg.Nix, To: to, Keys: append(append([]string{}, keys...), configured...),
+				Drvs: drvs, CA: ca, Status: cfg.Printer.Status}
+			res, err := p.Run(ctx)
+			if err != nil {
+				return err
+			}
+			cfg.Printer.Status("Pushed", res.Summary(to))
+			return nil
 		})
 	},
-}
-
-// push copies the built plan to the store at to.
-func push(c *cli.Context, cfg *engine.Config, p *engine.Plan, to string, keys []string) error {
-	configured, err := share.SecretKeyFiles(c.Context, cfg.Nix)
-	if err != nil {
-		return err
-	}
-	var drvs []string
-	for _, d := range p.Drvs() {
-		drvs = append(drvs, d.Path)
-	}
-	pu := &share.Push{Nix: cfg.Nix, To: to, Keys: append(append([]string{}, keys...), configured...),
-		Drvs: drvs, CA: p.CA, Status: cfg.Printer.Status}
-	res, err := pu.Run(c.Context)
-	if err != nil {
-		return err
-	}
-	cfg.Printer.Status("Pushed", res.Summary(to))
-	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
@@ -164,7 +163,7 @@ func checkBuilder(ctx context.Context, nix, system string, ca bool, tc *toolchai
 		if v, err := store.NewCLI(ctx, nix); err == nil {
 			rst.Version = v.Version
 		}
-		if ok, err := engine.ProbeCA(ctx, rst, system, strconv.FormatInt(time.Now().UnixNano(), 36)); err != nil {
+		if ok, err := store.ProbeCA(ctx, rst, system, strconv.FormatInt(time.Now().UnixNano(), 36)); err != nil {
 			missing = append(missing, "registering a test derivation there failed: "+oneLine(err))
 		} else if !ok {
 			missing = append(missing, "its Nix rejects content-addressed derivations")

@@ -7,40 +7,40 @@ import (
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 )
 
 // printNotices shows Nix's warnings of the build (an unreachable substituter,
 // unsigned substitutes, ...) as one line per cause. Nix builds what a
 // substituter failed to supply, so none of them stops the build.
-func printNotices(pr *Printer, t *nixbuild.Tracker) {
+func printNotices(pr *report.Printer, t *nixbuild.Tracker) {
 	for _, n := range share.Notices(t.Warnings) {
 		pr.Status("Note", n)
 	}
 }
 
-// substitutedUnits lists the units whose outputs Nix substituted, in the
-// order it fetched them. An output path is named as its unit's derivation.
-func (p *Plan) substitutedUnits(t *nixbuild.Tracker, r *Report) []int {
-	done := map[int]bool{}
-	for _, i := range r.Built {
-		done[i] = true
+// markSubstituted marks the cached nodes whose outputs Nix substituted. An
+// input-addressed node's output path is known; a content-addressed node's
+// output is named as its derivation, and no two nodes share a name.
+func markSubstituted(p *plan.Plan, t *nixbuild.Tracker) {
+	byOut, byName := map[string]*plan.Node{}, map[string]*plan.Node{}
+	for _, n := range p.Nodes {
+		if n.Out != "" {
+			byOut[n.Out] = n
+		}
+		byName[n.Name] = n
 	}
-	for _, i := range r.CutOff {
-		done[i] = true
-	}
-	byName := map[string]int{}
-	for i := range p.Units {
-		byName[p.Units[i].Name] = i
-	}
-	var out []int
 	for _, path := range t.Substituted {
-		if i, ok := byName[nixbuild.DrvName(path)]; ok && !done[i] {
-			done[i] = true
-			out = append(out, i)
+		n := byOut[path]
+		if n == nil {
+			n = byName[nixbuild.DrvName(path)]
+		}
+		if n != nil && n.Status == plan.StatusCached {
+			n.Status = plan.StatusSubstituted
 		}
 	}
-	return out
 }
 
 // realisationSample bounds how many built outputs are looked up in caches.
@@ -52,38 +52,41 @@ const realisationSample = 8
 // `nix copy PATH`, or an S3 cache, nix#11748) supplies nothing. Asked only
 // when most units were built, of a few of them, and only of the substituters
 // Nix uses; any failure to ask says nothing.
-func (p *Plan) noticeMissingRealisations(ctx context.Context, cfg *Config, t *nixbuild.Tracker, r *Report) {
-	if len(r.Built) == 0 || 2*len(r.Built) < len(p.Units) {
+func (s *session) noticeMissingRealisations(ctx context.Context, t *nixbuild.Tracker) {
+	built := 0
+	for _, n := range s.plan.Nodes {
+		if n.Status == plan.StatusBuilt {
+			built++
+		}
+	}
+	if built == 0 || 2*built < len(s.plan.Nodes) {
 		return
 	}
-	subs, err := share.Substituters(ctx, cfg.Nix)
+	subs, err := share.Substituters(ctx, s.cfg.Nix)
 	if err != nil || len(subs) == 0 {
 		return
 	}
-	var drvs []string
-	for _, i := range r.Built[:min(len(r.Built), realisationSample)] {
-		drvs = append(drvs, p.Units[i].Path)
-	}
-	outs, err := nixbuild.OutPaths(ctx, cfg.Nix, drvs)
-	if err != nil {
+	if _, err := s.resolveOutputs(ctx); err != nil {
 		return
 	}
 	var paths []string
-	for _, o := range outs {
-		paths = append(paths, o)
+	for _, n := range s.plan.Nodes {
+		if n.Status == plan.StatusBuilt && n.Out != "" && len(paths) < realisationSample {
+			paths = append(paths, n.Out)
+		}
 	}
 	unreachable := share.Unreachable(t.Warnings)
-	for _, s := range subs {
-		if unreachable[s] {
+	for _, sub := range subs {
+		if unreachable[sub] {
 			continue
 		}
-		has, err := share.Has(ctx, cfg.Nix, s, paths)
+		has, err := share.Has(ctx, s.cfg.Nix, sub, paths)
 		if err != nil || len(has) == 0 {
 			continue
 		}
-		cfg.printer().Status("Note", fmt.Sprintf("substituter %s holds the outputs of units built here (%s) but not their realisations, "+
+		s.cfg.printer().Status("Note", fmt.Sprintf("substituter %s holds the outputs of units built here (%s) but not their realisations, "+
 			"through which Nix finds content-addressed outputs; push with `cargo nix-unit push` (nix copy DRV^out), not nix copy PATH",
-			s, strings.Join(sampleNames(has), ", ")))
+			sub, strings.Join(sampleNames(has), ", ")))
 		return
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 )
 
 // The cache gives the same store path as hashing, skips unchanged trees, and
@@ -31,7 +33,7 @@ func TestHashCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := OpenHashCache(cachePath)
+	c := cache.OpenHashCache(cachePath)
 	hashed := 0
 	counting := func(t *Tree) func() ([32]byte, error) {
 		return func() ([32]byte, error) { hashed++; return t.narHash() }
@@ -44,13 +46,13 @@ func TestHashCache(t *testing.T) {
 		if tr.Path != plain.Path {
 			t.Fatalf("run %d: cached path %s, hashed path %s", run, tr.Path, plain.Path)
 		}
-		if _, err := c.lookup("tree", tr.Dir, tr.Files, counting(tr)); err != nil {
+		if _, err := c.Lookup("tree", tr.Dir, tr.Files, counting(tr)); err != nil {
 			t.Fatal(err)
 		}
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
-		c = OpenHashCache(cachePath)
+		c = cache.OpenHashCache(cachePath)
 	}
 	if hashed != 0 {
 		t.Errorf("an unchanged tree was hashed %d times", hashed)
@@ -69,9 +71,9 @@ func TestHashCache(t *testing.T) {
 
 	// A file changed just now is hashed and not remembered.
 	write("src/lib.rs", "pub fn h() {}\n", 0)
-	c = OpenHashCache(cachePath)
+	c = cache.OpenHashCache(cachePath)
 	tr, _ := (&Lister{Cache: c}).Select(ctx, pkg, "pkg-source")
-	if len(c.used) != 0 {
+	if c.Remembered() != 0 {
 		t.Errorf("remembered a tree changed %v ago", time.Since(time.Now()))
 	}
 	if fresh, _ := Select(ctx, pkg, "pkg-source"); tr.Path != fresh.Path {
@@ -81,7 +83,7 @@ func TestHashCache(t *testing.T) {
 	// A file's hash and a tree of that one file are different things.
 	one := filepath.Join(pkg, "Cargo.toml")
 	sum, _ := c.File(one, func() ([32]byte, error) { return [32]byte{1}, nil })
-	tsum, _ := c.lookup("tree", pkg, []string{"Cargo.toml"}, func() ([32]byte, error) { return [32]byte{2}, nil })
+	tsum, _ := c.Lookup("tree", pkg, []string{"Cargo.toml"}, func() ([32]byte, error) { return [32]byte{2}, nil })
 	if sum == tsum {
 		t.Error("a file and a tree share a cache entry")
 	}

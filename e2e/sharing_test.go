@@ -42,8 +42,9 @@ func cacheKeys(t *testing.T) (secret, public string) {
 // a copy of the workspace in another directory. Rust's toolchain stays where
 // it is (RUSTUP_HOME, CARGO_HOME).
 type developer struct {
-	ws, root string
-	env      []string
+	ws, root         string
+	env              []string
+	substituter, key string // of the last build
 }
 
 func newDeveloper(t *testing.T, workspace string) *developer {
@@ -69,6 +70,7 @@ func newDeveloper(t *testing.T, workspace string) *developer {
 // the only substituter.
 func (d *developer) build(t *testing.T, substituter, trustedKey string, args ...string) result {
 	t.Helper()
+	d.substituter, d.key = substituter, trustedKey
 	flags := []string{"build", "--store", "local?root=" + d.root, "--option", "substituters", substituter,
 		"--option", "trusted-public-keys", trustedKey}
 	return cnuEnv(t, d.ws, d.env, append(flags, args...)...)
@@ -89,7 +91,7 @@ type jsonReport struct {
 	Result string `json:"result"`
 	Built  int    `json:"built"`
 	Units  []struct {
-		Unit, Out, Status string
+		Unit, Drv, Out, Status string
 	} `json:"units"`
 }
 
@@ -103,10 +105,10 @@ func parseReport(t *testing.T, r result) jsonReport {
 }
 
 // substitutesAll checks a developer's build compiled nothing and its binary
-// prints what `cargo run` does. Nix fetches only what the result needs; with
-// content-addressed units, --json asks for every unit's output, so the fresh
-// store then holds them all, every one from the cache.
-func substitutesAll(t *testing.T, d *developer, r result, ca bool, bin, want string) {
+// prints what `cargo run` does. Nix fetches only what the result needs; then
+// every unit's output is fetched too, with -j 0, so that Nix cannot build one
+// here: the cache supplies all of them.
+func substitutesAll(t *testing.T, d *developer, r result, bin, want string) {
 	t.Helper()
 	if r.code != 0 {
 		t.Fatalf("developer's build: exit %d\n%s", r.code, r.stderr)
@@ -115,17 +117,20 @@ func substitutesAll(t *testing.T, d *developer, r result, ca bool, bin, want str
 	if rep.Built != 0 || strings.Contains(r.stderr, "Compiling") {
 		t.Errorf("%d units compiled, want 0:\n%s", rep.Built, r.stderr)
 	}
+	args := []string{"--extra-experimental-features", "nix-command ca-derivations", "build", "--no-link", "-j", "0",
+		"--store", "local?root=" + d.root, "--option", "substituters", d.substituter, "--option", "trusted-public-keys", d.key}
 	for _, u := range rep.Units {
 		if u.Status == "built" {
 			t.Errorf("%s was built", u.Unit)
 		}
-		if _, err := os.Stat(filepath.Join(d.root, u.Out)); ca && err != nil {
-			t.Errorf("%s: its output is not in the developer's store: %v", u.Unit, err)
-		}
+		args = append(args, u.Drv+"^out")
 	}
 	got := run(t, d.ws, nil, filepath.Join(d.root, rep.Result, "bin", bin))
 	if got.code != 0 || got.stdout != want {
 		t.Errorf("the substituted %s (exit %d) prints\n%s\ncargo run prints\n%s", bin, got.code, got.stdout, want)
+	}
+	if all := run(t, d.ws, d.env, "nix", args...); all.code != 0 {
+		t.Errorf("not every unit's output can be substituted (-j 0): exit %d\n%s", all.code, all.stderr)
 	}
 }
 
@@ -230,7 +235,7 @@ func TestSubstituteFromCache(t *testing.T) {
 			}
 
 			dev := newDeveloper(t, "workspace")
-			substitutesAll(t, dev, dev.build(t, url, public, ca, "--json", "--no-link"), mode == "on", "app", want)
+			substitutesAll(t, dev, dev.build(t, url, public, ca, "--json", "--no-link"), "app", want)
 
 			// One unit (greeter-macros, the same derivation as in the whole
 			// workspace) in fresh stores, from caches that cannot supply it.
@@ -295,7 +300,7 @@ func builtWithOneNote(t *testing.T, r result, note string) {
 	if r.code != 0 {
 		t.Fatalf("build: exit %d\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "1 units: 1 built") {
+	if !strings.Contains(r.stderr, "1 unit: 1 built") {
 		t.Errorf("the unit was not built here:\n%s", r.stderr)
 	}
 	if n := notes(r.stderr); len(n) != 1 || !strings.Contains(n[0], note) {
@@ -316,7 +321,7 @@ func TestCorpusSubstitutedFromCache(t *testing.T) {
 			url := "file://" + filepath.Join(t.TempDir(), "cache") + "?compression=zstd"
 			mustCNU(t, ci, "push", url, "--sign-key", secret, ca, "--no-link")
 			dev := newDeveloper(t, "corpus")
-			substitutesAll(t, dev, dev.build(t, url, public, ca, "--json", "--no-link"), mode == "on", "corpus", want)
+			substitutesAll(t, dev, dev.build(t, url, public, ca, "--json", "--no-link"), "corpus", want)
 		})
 	}
 }

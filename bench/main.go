@@ -7,8 +7,8 @@
 // Scenarios: cold (nothing built: a fresh target dir for Cargo; for
 // cargo-nix-unit a builder copy with a nonce, so every derivation is new), cold
 // from a binary cache (the cold build pushed to a file:// cache, then built in a
-// fresh chroot store with that cache as the substituter: nothing is compiled;
-// --json makes Nix fetch every unit's output), no-op, an edit of a leaf crate, of a crate at the bottom of the graph, and of the
+// fresh chroot store with that cache as the substituter: nothing is compiled,
+// Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate at the bottom of the graph, and of the
 // binary. It also reports cargo-nix-unit's own share (planning and registration,
 // from --timings) per unit and its peak memory. It never runs in the test suite.
 package main
@@ -182,7 +182,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 				fmt.Fprintln(os.Stderr, "bench: pushing:", err)
 			}
 			store := filepath.Join(tmp, fmt.Sprintf("store-%s-%d", filepath.Base(ws.dir), i))
-			fromCache = []string{"nix-unit", "build", "--no-link", "--progress=plain", "--json", "--store", "local?root=" + store,
+			fromCache = []string{"nix-unit", "build", "--no-link", "--progress=plain", "--store", "local?root=" + store,
 				"--option", "substituters", "file://" + cache}
 			return nil, coldEnv
 		}},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"slices"
@@ -30,7 +31,8 @@ type Builder struct {
 
 // ParseBuilders reads a `builders` value: specs separated by newlines or
 // ';', fields by whitespace, `#` starting a comment. An `@FILE` entry is read
-// through readFile.
+// through readFile; a missing file is no builders, as for Nix (Nix's default
+// is @/etc/nix/machines).
 func ParseBuilders(spec string, readFile func(string) ([]byte, error)) ([]Builder, error) {
 	var out []Builder
 	for _, line := range strings.FieldsFunc(spec, func(r rune) bool { return r == '\n' || r == ';' }) {
@@ -41,7 +43,9 @@ func ParseBuilders(spec string, readFile func(string) ([]byte, error)) ([]Builde
 		}
 		if file, ok := strings.CutPrefix(f[0], "@"); ok && len(f) == 1 {
 			b, err := readFile(file)
-			if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			} else if err != nil {
 				return nil, fmt.Errorf("builders: %w", err)
 			}
 			more, err := ParseBuilders(string(b), readFile)
@@ -114,11 +118,11 @@ func builders(ctx context.Context, nix, system string, ca bool, tc *toolchain.To
 	if err != nil {
 		return []Finding{{Fail, "builders", err.Error(), "fix the builders setting (nix.conf, or --builders)"}}
 	}
-	var fs []Finding
+	var found []Finding
 	for _, b := range bs {
-		fs = append(fs, checkBuilder(ctx, nix, system, ca, tc, b))
+		found = append(found, checkBuilder(ctx, nix, system, ca, tc, b))
 	}
-	return fs
+	return found
 }
 
 func checkBuilder(ctx context.Context, nix, system string, ca bool, tc *toolchain.Toolchain, b Builder) Finding {

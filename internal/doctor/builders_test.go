@@ -32,8 +32,11 @@ func TestParseBuilders(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseBuilders("@/missing", read); err == nil {
-		t.Error("a missing machines file was accepted")
+	if got, err := ParseBuilders("@/etc/nix/missing", read); err != nil || len(got) != 0 {
+		t.Errorf("a missing machines file: %+v, %v; want no builders, as Nix", got, err)
+	}
+	if _, err := ParseBuilders("@/etc/nix/unreadable", func(string) ([]byte, error) { return nil, os.ErrPermission }); err == nil {
+		t.Error("an unreadable machines file was accepted")
 	}
 }
 

@@ -86,8 +86,8 @@ func copyCorpus(t *testing.T) string {
 	return ws
 }
 
-// jsonReport is the part of `build --json` these tests read.
-type jsonReport struct {
+// cacheReport is the part of `build --json` the sharing tests read.
+type cacheReport struct {
 	Result string `json:"result"`
 	Built  int    `json:"built"`
 	Units  []struct {
@@ -95,9 +95,9 @@ type jsonReport struct {
 	} `json:"units"`
 }
 
-func parseReport(t *testing.T, r result) jsonReport {
+func parseReport(t *testing.T, r result) cacheReport {
 	t.Helper()
-	var rep jsonReport
+	var rep cacheReport
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("reading --json: %v\n%s", err, r.stdout)
 	}

@@ -11,7 +11,7 @@ import (
 
 var doctorCommand = &cli.Command{
 	Name:  "doctor",
-	Usage: "check Nix, the store, content-addressed derivations, the sandbox and the Rust toolchain",
+	Usage: "check Nix, the store, content-addressed derivations, the sandbox, the Rust toolchain and remote builders",
 	Description: `Each check prints ok, note or FAIL, and the fix for any problem. Exits 1 on a failure.
 
 Example:
@@ -20,9 +20,13 @@ Example:
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "cargo", Value: "cargo", Usage: "the cargo `PROGRAM`"},
+		settingsFlags()[0], settingsFlags()[1],
 		toolchainFlag,
 	},
 	Action: func(c *cli.Context) error {
+		if err := applyNixSettings(c); err != nil {
+			return err
+		}
 		mode, err := toolchain.ParseMode(c.String("toolchain"))
 		if err != nil {
 			return err

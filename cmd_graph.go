@@ -14,6 +14,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 var graphCommand = &cli.Command{
@@ -35,6 +36,7 @@ Examples:
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		storeFlag(), settingsFlags()[0],
 	),
 	Action: runGraph,
 }
@@ -48,6 +50,9 @@ func runGraph(c *cli.Context) error {
 	}
 	q, err := cargoQuery(c, false)
 	if err != nil {
+		return err
+	}
+	if err := applyNixSettings(c); err != nil {
 		return err
 	}
 	mode, err := toolchain.ParseMode(c.String("toolchain"))
@@ -87,7 +92,13 @@ func runGraph(c *cli.Context) error {
 			return err
 		}
 		explain := func(key string) []string { return lastbuild.Explain(old, pr.LastBuild, key) }
-		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain})
+		var members []*unitgraph.Package
+		for _, pkg := range p.Input.Graph.Workspace.Packages {
+			if pkg.Member {
+				members = append(members, pkg)
+			}
+		}
+		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain, Members: members})
 	}
 	var r *lipgloss.Renderer
 	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {

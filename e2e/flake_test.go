@@ -235,4 +235,3 @@ func TestFlakeBuildWorkspace(t *testing.T) {
 		mustNixFlakes(t, ws, "eval", ".#packages."+nixSystemOf()+".ca.drvPath")
 	})
 }
-

@@ -153,6 +153,9 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 		Stdout:        c.App.Writer,
 		Stderr:        c.App.ErrWriter,
 	}
+	if !cfg.NoLink {
+		cfg.Gather.OutLink = cfg.OutLink // the result link stays out of every source
+	}
 	if err := oneOf("content-addressed", cfg.CAMode, "auto", "on", "off"); err != nil {
 		return nil, err
 	}

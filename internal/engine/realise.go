@@ -174,6 +174,7 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
 		if n := nodeOf(drv); n != nil {
 			f.Label = n.String()
+			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
 		}
 		units = append(units, f)
 	}

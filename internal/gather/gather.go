@@ -29,6 +29,10 @@ type Config struct {
 	BuilderPath string // "" = next to this program
 	// NoCache asks Cargo and rustc again and hashes every source.
 	NoCache bool
+	// Clippy lints the workspace members with the toolchain's clippy-driver
+	// (`cargo clippy`), given ClippyArgs (those after `--`).
+	Clippy     bool
+	ClippyArgs []string
 	// Start is when the command started: caches record only older inputs.
 	Start time.Time
 }
@@ -67,6 +71,11 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
+	}
+	if cfg.Clippy {
+		if in.Clippy, err = clippy(tc, cfg.ClippyArgs); err != nil {
+			return nil, err
+		}
 	}
 	r.Input = in
 	return r, nil

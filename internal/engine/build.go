@@ -57,9 +57,13 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	}
 	out, err := s.realise(ctx)
 	if err != nil {
+		if cfg.CargoMessages && plain {
+			s.failureMessages(ctx, err)
+		}
 		return "", err
 	}
-	if !pr.Quiet {
+	// With --message-format json, diagnostics go to stdout as messages only.
+	if !pr.Quiet && !cfg.CargoMessages {
 		if err := report.Warnings(pr, s.plan, out, pr.Color); err != nil {
 			return "", err
 		}
@@ -69,6 +73,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	sum.Print(pr)
 	s.printTimings(true)
 	printLink(cfg, out)
+	printDocPages(cfg, s.plan, out)
 	// The stamp first: the record is written under target/, which its
 	// fingerprint watches. A command running more after the build keeps none.
 	if plain {
@@ -97,7 +102,7 @@ func (s *session) printOutputs(ctx context.Context, sum *report.Summary) error {
 		return err
 	}
 	if cfg.CargoMessages {
-		if err := report.CargoMessages(cfg.Stdout, s.plan); err != nil {
+		if err := report.CargoMessages(cfg.Stdout, s.plan, cfg.MessageANSI); err != nil {
 			return err
 		}
 	}

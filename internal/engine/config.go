@@ -26,6 +26,7 @@ type Config struct {
 
 	JSON          bool // a JSON report on Stdout
 	CargoMessages bool // --message-format json
+	MessageANSI   bool // --message-format json-diagnostic-rendered-ansi: colours kept in "rendered"
 	Timings       bool
 	PrintOutPaths bool
 

@@ -217,7 +217,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
-	return nil
+	return benchCheck(ws, runs, cnu, builder, tmp)
 }
 
 var (

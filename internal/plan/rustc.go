@@ -60,11 +60,11 @@ func (c *planner) ExtraFilename(i int) string {
 func (n *Node) ExtraFilename() string { return extraFilename(n.Unit, n.Hash) }
 
 // extraFilename is "-<hash>", but nothing for the dylib and cdylib targets of
-// path packages, whose files Cargo names plainly unless compiled as tests
+// path packages, whose files Cargo names plainly unless tested or checked
 // (cargo: build_runner/compilation_files.rs, should_use_metadata; the Windows
 // and Emscripten cases are not handled).
 func extraFilename(u *unitgraph.Unit, hash string) string {
-	if u.Package.IsPath() && u.Mode != "test" && u.Target.IsLib() &&
+	if u.Package.IsPath() && u.Mode != "test" && u.Mode != "check" && u.Target.IsLib() &&
 		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
 		return ""
 	}
@@ -202,6 +202,15 @@ func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
 	// Cargo's is <target>/tmp, which does not exist where a derivation's test runs.
 	if u.Target.HasKind("test") || u.Target.HasKind("bench") {
 		j.Env["CARGO_TARGET_TMPDIR"] = TargetTmpdir
+		if u.Mode == "check" {
+			// No binary is built, but env!("CARGO_BIN_EXE_<name>") must compile
+			// (cargo: core/compiler/mod.rs, prepare_rustc).
+			for _, t := range pkg.Targets {
+				if t.HasKind("bin") {
+					j.Env["CARGO_BIN_EXE_"+t.Name] = "placeholder:" + t.Name
+				}
+			}
+		}
 	}
 	for k, v := range env {
 		j.Env[k] = v

@@ -60,9 +60,15 @@ func TestDoc(t *testing.T) {
 		t.Errorf("only %d relative links checked", checked)
 	}
 
-	again := mustCNU(t, ws, "doc", "--recheck", "--color=never", "--progress=plain")
-	if !strings.Contains(again.stderr, " 0 built") || strings.Contains(again.stderr, "Documenting ") {
-		t.Errorf("a second doc built units:\n%s", again.stderr)
+	// Again, through Cargo and Nix, then from the no-op stamp.
+	for _, extra := range [][]string{{"--recheck"}, nil} {
+		again := mustCNU(t, ws, append([]string{"doc", "--color=never", "--progress=plain"}, extra...)...)
+		if !strings.Contains(again.stderr, " 0 built") || strings.Contains(again.stderr, "Documenting ") {
+			t.Errorf("doc %v again built units:\n%s", extra, again.stderr)
+		}
+		if !reflect.DeepEqual(diagnosticBlocks(again.stderr), diagnosticBlocks(got.stderr)) || !strings.Contains(again.stderr, "Generated result/share/doc/app/index.html") {
+			t.Errorf("doc %v again says other things:\n%s", extra, again.stderr)
+		}
 	}
 }
 

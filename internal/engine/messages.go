@@ -28,8 +28,7 @@ func (s *session) failureMessages(ctx context.Context, err error) {
 
 // printDocPages names the documented roots' pages, as Cargo's "Generated"
 // line does: the first, and how many others.
-func printDocPages(cfg *Config, p *plan.Plan, out string) {
-	pages := p.DocPages()
+func printDocPages(cfg *Config, pages []string, out string) {
 	pr := cfg.printer()
 	if len(pages) == 0 || pr.Quiet {
 		return

@@ -66,7 +66,7 @@ func readDiagnostics(path string) (*job.Diagnostics, error) {
 // warnings (run `cargo fix --lib -p greeter` to apply 1 suggestion)".
 func warningCount(n *plan.Node, d *job.Diagnostics, clippy *plan.Clippy) string {
 	u := n.Unit
-	line := fmt.Sprintf("`%s` (%s) generated %d warning%s", u.Package.Name, targetDescription(u), d.Warnings, plural(d.Warnings, ""))
+	line := fmt.Sprintf("`%s` (%s) generated %d warning%s", u.Package.Name, targetDescription(u), d.Warnings, Plural(d.Warnings, ""))
 	fixable := fixableWarnings(d.Messages)
 	if fixable == 0 || !u.Package.IsPath() || u.IsBuildScriptCompile() || u.Mode == "doc" {
 		return line
@@ -82,7 +82,7 @@ func warningCount(n *plan.Node, d *job.Diagnostics, clippy *plan.Clippy) string 
 	if clippy != nil {
 		command = "cargo clippy --fix " + args + " -- " + strings.Join(clippy.Args, " ")
 	}
-	return line + fmt.Sprintf(" (run `%s` to apply %d suggestion%s)", command, fixable, plural(fixable, ""))
+	return line + fmt.Sprintf(" (run `%s` to apply %d suggestion%s)", command, fixable, Plural(fixable, ""))
 }
 
 // targetFlag selects a target on Cargo's command line: --lib, --bin "app".

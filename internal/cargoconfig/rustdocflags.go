@@ -14,5 +14,8 @@ func Rustdocflags(lookup func(string) (string, bool)) []string {
 		return strings.Split(v, "\x1f")
 	}
 	v, _ := lookup("RUSTDOCFLAGS")
-	return strings.Fields(v)
+	if f := strings.Fields(v); len(f) > 0 {
+		return f
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ var checkCommand = &cli.Command{
 	Usage: "check the selected packages and their dependencies for errors, each unit as its own Nix derivation",
 	Description: `Runs what ` + "`cargo check`" + ` would run with the same flags: rustc emits metadata only, and
 each unit's diagnostics are kept with its output, so a run where nothing changed shows them
-again without building anything. --message-format=json prints Cargo's compiler-message,
+again without building anything. No result link is made unless -o asks for one. --message-format=json prints Cargo's compiler-message,
 compiler-artifact and build-finished messages, as rust-analyzer's check.overrideCommand wants.
 
 Examples:
@@ -28,6 +28,7 @@ Examples:
 			return err
 		}
 		cfg.Gather.Query.Command = "check"
+		resultFor(c, cfg, "")
 		return engine.Build(c.Context, cfg)
 	},
 }
@@ -52,6 +53,7 @@ Examples:
 		}
 		cfg.Gather.Query.Command = "check"
 		cfg.Gather.Clippy, cfg.Gather.ClippyArgs = true, c.Args().Slice()
+		resultFor(c, cfg, "")
 		return engine.Build(c.Context, cfg)
 	},
 }
@@ -62,7 +64,8 @@ var docCommand = &cli.Command{
 	Description: `Runs what ` + "`cargo doc`" + ` would run with the same flags: rustdoc per library (and per
 workspace binary), linking to the dependencies' pages as Cargo does. The result holds Cargo's
 target/doc layout under share/doc: one directory per crate, the sources, the search index and
-the static files, to browse offline (result/share/doc/<crate>/index.html).
+the static files, to browse offline (result-doc/share/doc/<crate>/index.html; -o names
+another link).
 
 Examples:
    cargo nix-unit doc
@@ -80,6 +83,23 @@ Examples:
 		if c.Bool("no-deps") {
 			q.BuildArgs = append(q.BuildArgs, "--no-deps")
 		}
+		resultFor(c, cfg, "result-doc")
 		return engine.Build(c.Context, cfg)
 	},
+}
+
+// resultFor leaves ./result to build: unless -o or --no-link says otherwise,
+// doc links its result as link (as nix build links a doc output,
+// result-doc), and check and clippy (link "") make none and print no path,
+// as their result only keeps the diagnostics.
+func resultFor(c *cli.Context, cfg *engine.Config, link string) {
+	if c.IsSet("out-link") || cfg.NoLink {
+		return
+	}
+	if link == "" {
+		cfg.NoLink, cfg.NoResult = true, true
+		cfg.Gather.OutLink = ""
+		return
+	}
+	cfg.OutLink, cfg.Gather.OutLink = link, link
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // doc on testdata/workspaces/diagnostics documents what cargo doc documents:
-// the result's share/doc holds the same files as Cargo's target/doc (the
+// result-doc/share/doc holds the same files as Cargo's target/doc (the
 // workspace's crates, the dependency itoa, the sources, the search index and
 // the static files), every relative link of its pages resolves, tally's page
 // links to itoa's, the diagnostics are Cargo's, and a second run builds nothing.
@@ -25,11 +25,11 @@ func TestDoc(t *testing.T) {
 		t.Fatalf("cargo doc: exit %d\n%s", want.code, want.stderr)
 	}
 	got := mustCNU(t, ws, "doc", "--color=never", "--progress=plain")
-	doc := filepath.Join(ws, "result", "share", "doc")
+	doc := filepath.Join(ws, "result-doc", "share", "doc")
 	if g, w := diagnosticBlocks(got.stderr), diagnosticBlocks(want.stderr); !reflect.DeepEqual(g, w) {
 		t.Errorf("diagnostics differ from Cargo's\n--- cargo nix-unit:\n%s\n--- cargo:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
 	}
-	if !strings.Contains(got.stderr, "Generated result/share/doc/app/index.html and 1 other file") {
+	if !strings.Contains(got.stderr, "Generated result-doc/share/doc/app/index.html and 1 other file") {
 		t.Errorf("no Generated line like Cargo's:\n%s", got.stderr)
 	}
 
@@ -66,7 +66,7 @@ func TestDoc(t *testing.T) {
 		if !strings.Contains(again.stderr, " 0 built") || strings.Contains(again.stderr, "Documenting ") {
 			t.Errorf("doc %v again built units:\n%s", extra, again.stderr)
 		}
-		if !reflect.DeepEqual(diagnosticBlocks(again.stderr), diagnosticBlocks(got.stderr)) || !strings.Contains(again.stderr, "Generated result/share/doc/app/index.html") {
+		if !reflect.DeepEqual(diagnosticBlocks(again.stderr), diagnosticBlocks(got.stderr)) || !strings.Contains(again.stderr, "Generated result-doc/share/doc/app/index.html") {
 			t.Errorf("doc %v again says other things:\n%s", extra, again.stderr)
 		}
 	}

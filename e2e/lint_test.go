@@ -82,13 +82,17 @@ func TestCheckAndClippy(t *testing.T) {
 				itoa[tc.name] = artifactFile(t, gotJSON.stdout, "itoa")
 			}
 
-			// Again: replayed, nothing built; once from the no-op stamp, once
-			// through Cargo and Nix.
-			for _, extra := range [][]string{nil, {"--recheck"}} {
-				args := append(append([]string{tc.args[0], "--no-link", "--color=never", "--progress=plain"}, extra...), tc.args[1:]...)
+			// Again: replayed, nothing built; through Cargo and Nix, then the
+			// same command from the no-op stamp, then --recheck. Without -o
+			// there is no result link, and stdout stays empty.
+			for _, extra := range [][]string{nil, nil, {"--recheck"}} {
+				args := append(append([]string{tc.args[0], "--color=never", "--progress=plain"}, extra...), tc.args[1:]...)
 				again := cnuEnv(t, ws, env, args...)
 				if again.code != tc.code {
 					t.Fatalf("second run %v: exit %d\n%s", extra, again.code, again.stderr)
+				}
+				if _, err := os.Lstat(filepath.Join(ws, "result")); err == nil || again.stdout != "" {
+					t.Errorf("second run %v made a result link or printed %q", extra, again.stdout)
 				}
 				if tc.code == 0 && !reflect.DeepEqual(diagnosticBlocks(again.stderr), diagnosticBlocks(got.stderr)) {
 					t.Errorf("second run %v shows other diagnostics:\n%s", extra, again.stderr)

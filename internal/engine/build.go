@@ -124,9 +124,9 @@ func printLink(cfg *Config, out string) {
 }
 
 // printResult prints the result's store path on stdout when asked, or when
-// there is no link to show it.
+// there is no link to show it (but a result of the tool's own: check, clippy).
 func printResult(cfg *Config, out string) {
-	if cfg.PrintOutPaths || cfg.NoLink {
+	if cfg.PrintOutPaths || cfg.NoLink && !cfg.NoResult {
 		fmt.Fprintln(cfg.Stdout, out)
 	}
 }

@@ -32,6 +32,6 @@ func benchCheck(ws workspace, runs int, cnu string, builder []byte, tmp string) 
 		cnuT = append(cnuT, m.wall)
 	}
 	c, n := median(cargoT), median(cnuT)
-	fmt.Printf("| %s | check, cold | %.2fs | %.2fs | %.2f× |\\n", ws.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
+	fmt.Printf("| %s | check, cold | %.2fs | %.2fs | %.2f× |\n", ws.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
 	return nil
 }

@@ -71,6 +71,8 @@ func (b *builder) run() error {
 		return b.collect()
 	case job.Override:
 		return b.override()
+	case job.UnpackCrate:
+		return b.unpackCrate()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }

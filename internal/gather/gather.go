@@ -30,6 +30,8 @@ type Config struct {
 	// (`cargo clippy`), given ClippyArgs (those after `--`).
 	Clippy     bool
 	ClippyArgs []string
+	// Describe gathers what the plan file needs besides (Describe).
+	Describe bool
 	// Start is when the command started: caches record only older inputs.
 	Start time.Time
 	// OutLink is the result link the build makes ("" for none), kept out of
@@ -77,6 +79,11 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 			return nil, err
 		}
 	}
+	if cfg.Describe {
+		if err := Describe(ctx, in, tc, cfg.Query.Dir); err != nil {
+			return nil, err
+		}
+	}
 	r.Input = in
 	return r, nil
 }
@@ -103,13 +110,18 @@ func openHashCache(cfg *Config) *cache.HashCache {
 func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclude []string) ([]*source.Tree, error) {
 	var trees []*source.Tree
 	lister := &source.Lister{Cache: hashes, Exclude: exclude}
+	crates := &source.Lister{Cache: hashes, Exclude: exclude, Unpacked: true}
 	for _, u := range in.Graph.Units {
 		pkg := u.Package
 		if _, ok := in.Sources[pkg.ID]; ok {
 			continue
 		}
 		name := plan.SanitizeName(pkg.Name + "-" + pkg.Version + "-source")
-		t, err := lister.Select(ctx, pkg.Dir(), name)
+		l := lister
+		if !pkg.IsPath() {
+			l = crates
+		}
+		t, err := l.Select(ctx, pkg.Dir(), name)
 		if err != nil {
 			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
 		}
@@ -121,5 +133,5 @@ func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclu
 }
 
 func planSource(t *source.Tree) *plan.Source {
-	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path}
+	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path, NarHash: t.NarHash}
 }

@@ -60,13 +60,14 @@ func TestRecorded(t *testing.T) {
 			}
 			os.RemoveAll(filepath.Join(ws, "target"))
 			os.Remove(filepath.Join(ws, "Cargo.lock"))
-			cfg := &Config{Query: Query{Dir: ws, Command: r.command, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true,
+			cfg := &Config{Query: Query{Dir: ws, Command: r.command, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true, Describe: true,
 				Clippy: r.clippy != nil, ClippyArgs: r.clippy}
 			res, err := Gather(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			res.Input.Toolchain.Version = "rustc (recorded)\n"
+			res.Input.Toolchain.Components = nil
 			graph, md, rest, err := plan.EncodeInput(res.Input)
 			if err != nil {
 				t.Fatal(err)

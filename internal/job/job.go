@@ -25,6 +25,7 @@ const (
 	Collect        = "collect"          // copy the built binaries into one output
 	Override       = "override"         // write a build script's output given by Cargo's configuration
 	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
+	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
 )
 
 // Job is what one derivation's builder does.
@@ -77,6 +78,12 @@ type Job struct {
 	Rename []Rename `json:"rename,omitempty"`
 	// Copy copies files or directories (Collect only).
 	Copy []Rename `json:"copy,omitempty"`
+
+	// Crate is a .crate file, Prefix the directory its files are under in the
+	// archive ("<name>-<version>/") and Files the ones to unpack (UnpackCrate only).
+	Crate  string   `json:"crate,omitempty"`
+	Prefix string   `json:"prefix,omitempty"`
+	Files  []string `json:"files,omitempty"`
 }
 
 // Link is a symlink created in the scratch directory: Path (relative) → Target.

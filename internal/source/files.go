@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,6 +26,9 @@ type Tree struct {
 	Name  string   // store path name
 	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
 	Path  string   // the store path Nix gives this tree
+	// NarHash is the NAR hash of the tree (SRI, sha256-…): a fixed-output
+	// derivation with this recursive hash and Name has Path as its output.
+	NarHash string
 
 	cache *cache.HashCache // nil: hash every time
 }
@@ -41,6 +45,9 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
 	Cache *cache.HashCache // remembers tree hashes across runs; nil hashes every time
+	// Unpacked says the directories are crates Cargo unpacked or a directory
+	// source holds: the files Cargo adds to them stay out (addedByCargo).
+	Unpacked bool
 	// Exclude are absolute paths that never enter a source, nor anything below
 	// them: what the tool and Cargo write (the target directory wherever it is
 	// configured, the result link, the tool's cache).
@@ -75,7 +82,7 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 	}
 	var keep []string
 	for _, f := range files {
-		if excluded(f, nested) || below(f, skip) {
+		if excluded(f, nested) || below(f, skip) || l.Unpacked && addedByCargo[f] {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, f))
@@ -97,7 +104,8 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 
 func excluded(f string, nested map[string]bool) bool {
 	parts := strings.Split(f, "/")
-	if parts[0] == "target" {
+	// The plan file (cargo nix-unit plan) describes the sources: it is not one.
+	if parts[0] == "target" || f == "nix-unit.json" {
 		return true
 	}
 	for i, p := range parts {
@@ -238,6 +246,7 @@ func (t *Tree) hash() error {
 		return err
 	}
 	t.Path = aterm.StorePathForSource(sum, t.Name)
+	t.NarHash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 	return nil
 }
 

@@ -27,6 +27,10 @@ type Config struct {
 	BuilderPath string         // "" = next to this program
 	// NoCache asks Cargo and rustc again and hashes every source.
 	NoCache bool
+	// Clippy lints the workspace members with the toolchain's clippy-driver
+	// (`cargo clippy`), given ClippyArgs (those after `--`).
+	Clippy     bool
+	ClippyArgs []string
 	// Describe gathers what the plan file needs besides (Describe).
 	Describe bool
 	// Start is when the command started: caches record only older inputs.
@@ -73,6 +77,11 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
+	}
+	if cfg.Clippy {
+		if in.Clippy, err = clippy(tc, cfg.ClippyArgs); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Describe {
 		if err := Describe(ctx, in, tc, cfg.Query.Dir); err != nil {

@@ -19,9 +19,9 @@ import (
 
 // keptPrograms are the programs of bin/ that jobs run: rustc compiles, rustdoc
 // is RUSTDOC for build scripts, cargo is CARGO (build scripts and tests may run
-// it), clippy-driver and cargo-clippy will run clippy units. rustfmt,
-// cargo-fmt, rust-gdb, rust-gdbgui, rust-lldb and rust-analyzer serve editors
-// and debuggers, never a build.
+// it), clippy-driver runs clippy units (`cargo nix-unit clippy`), and
+// cargo-clippy goes with it. rustfmt, cargo-fmt, rust-gdb, rust-gdbgui,
+// rust-lldb and rust-analyzer serve editors and debuggers, never a build.
 var keptPrograms = map[string]bool{"rustc": true, "rustdoc": true, "cargo": true, "clippy-driver": true, "cargo-clippy": true}
 
 // keptTargetDirs are the parts of lib/rustlib/<triple>/ that rustc reads:

@@ -66,9 +66,7 @@ var oracleCases = []oracleCase{
 
 func TestOracle(t *testing.T) {
 	testtool.Require(t, "cargo")
-	if testing.Short() {
-		t.Skip("the flag oracle builds workspaces with cargo")
-	}
+	testtool.Long(t, "the flag oracle builds workspaces with cargo")
 	hits := map[string]int{}
 	for _, c := range oracleCases {
 		t.Run(c.name, func(t *testing.T) { runOracle(t, c, hits) })

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
 func main() {
@@ -37,7 +38,7 @@ func main() {
 			os.Exit(code)
 		}
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		var be *engine.BuildError
+		var be *report.BuildError
 		if errors.As(err, &be) {
 			os.Exit(101) // Cargo's status for a failed compilation
 		}

@@ -29,7 +29,8 @@ import (
 // in the result: the result holds what `cargo install` would, not Rust dylibs.)
 //
 // Mutation check: with the root derivation copying no examples
-// (internal/engine, writeRoot), the targets case fails: "examples/ex1 is missing".
+// (internal/plan, planner.result), the targets case fails: "examples/ex1 is
+// missing"; with it copying no staticlib, the profiles case fails.
 func TestFixturesMatchCargo(t *testing.T) {
 	requireTools(t)
 	for _, tc := range []struct {

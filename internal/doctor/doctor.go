@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
@@ -120,7 +119,7 @@ func storeInfo(ctx context.Context, nix string) []Finding {
 
 // probeCA registers a tiny content-addressed derivation: the daemon decides.
 func probeCA(ctx context.Context, st *store.CLI, system string) Finding {
-	ok, err := engine.ProbeCA(ctx, st, system, strconv.FormatInt(time.Now().UnixNano(), 36))
+	ok, err := store.ProbeCA(ctx, st, system, strconv.FormatInt(time.Now().UnixNano(), 36))
 	switch {
 	case err != nil:
 		return Finding{Fail, "ca-derivations", "registering a test derivation failed: " + err.Error(), "check that this user may write to the store"}

@@ -2,6 +2,7 @@ package nixbuild
 
 import (
 	"encoding/json"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"regexp"
 	"strings"
 	"time"
@@ -65,9 +66,10 @@ func (e Event) intField(i int) int {
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
-	Built    []string    // drv paths whose builds started, in order
-	waiting  [][2]string // CA derivation → the resolved derivation it waits for
-	Errors   []string    // error messages from Nix
+	Built    []string          // drv paths whose builds started, in order
+	waiting  [][2]string       // CA derivation → the resolved derivation it waits for
+	original map[string]string // resolved derivation → the CA derivation it came from
+	Errors   []string          // error messages from Nix
 	builds   map[uint64]string
 	started  map[string]time.Time
 	Running  []string                 // drv paths building now, in start order
@@ -90,7 +92,7 @@ type Tracker struct {
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
-	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{},
+	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{}, original: map[string]string{},
 		Duration: map[string]time.Duration{}, Logs: map[string][]string{}, now: time.Now}
 }
 
@@ -112,6 +114,9 @@ func (t *Tracker) Handle(e Event) {
 			}
 		case actBuildWaiting:
 			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
+			if e.field(1) != "" {
+				t.original[e.field(1)] = e.field(0)
+			}
 		}
 	case "stop":
 		if drv, ok := t.builds[e.ID]; ok {
@@ -147,7 +152,7 @@ func (t *Tracker) Handle(e Event) {
 		}
 	case "msg":
 		if e.Level == 0 {
-			t.Errors = append(t.Errors, stripANSI(e.Msg))
+			t.Errors = append(t.Errors, ansi.Strip(e.Msg))
 		}
 	}
 }
@@ -156,11 +161,17 @@ func (t *Tracker) Handle(e Event) {
 func (t *Tracker) Freeze() { t.frozen = true }
 
 var (
-	ansiRe   = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 	failedRe = regexp.MustCompile(`builder for '(/nix/store/[^']+\.drv)' failed`)
 )
 
-func stripANSI(s string) string { return ansiRe.ReplaceAllString(s, "") }
+// Original is the derivation that drv was resolved from (a content-addressed
+// derivation whose inputs Nix replaced by their outputs), or drv itself.
+func (t *Tracker) Original(drv string) string {
+	if o, ok := t.original[drv]; ok {
+		return o
+	}
+	return drv
+}
 
 // CutOff lists the CA derivations that resolved to a derivation that was not
 // built in this run: an equivalent result existed already (early cutoff).

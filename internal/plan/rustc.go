@@ -20,7 +20,7 @@ const TargetTmpdir = "/tmp"
 type Out func(dep int) string
 
 // Job plans unit i. Dependencies are referred to through out.
-func (c *Context) Job(i int, out Out) (*job.Job, error) {
+func (c *planner) Job(i int, out Out) (*job.Job, error) {
 	u := &c.Graph.Units[i]
 	var (
 		j   *job.Job
@@ -48,18 +48,24 @@ func outDir(u *unitgraph.Unit) string {
 	return job.Self + "/bin"
 }
 
-// ExtraFilename is the suffix of unit i's file names (-C extra-filename):
-// "-<hash>", but nothing for the dylib and cdylib targets of path packages,
-// whose files Cargo names plainly unless compiled as tests (cargo:
-// build_runner/compilation_files.rs, should_use_metadata; the Windows and
-// Emscripten cases are not handled).
-func (c *Context) ExtraFilename(i int) string {
-	u := &c.Graph.Units[i]
+// ExtraFilename is the suffix of unit i's file names (-C extra-filename).
+func (c *planner) ExtraFilename(i int) string {
+	return extraFilename(&c.Graph.Units[i], c.Hash(i))
+}
+
+// ExtraFilename is the suffix of n's file names (-C extra-filename).
+func (n *Node) ExtraFilename() string { return extraFilename(n.Unit, n.Hash) }
+
+// extraFilename is "-<hash>", but nothing for the dylib and cdylib targets of
+// path packages, whose files Cargo names plainly unless compiled as tests
+// (cargo: build_runner/compilation_files.rs, should_use_metadata; the Windows
+// and Emscripten cases are not handled).
+func extraFilename(u *unitgraph.Unit, hash string) string {
 	if u.Package.IsPath() && u.Mode != "test" && u.Target.IsLib() &&
 		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
 		return ""
 	}
-	return "-" + c.Hash(i)
+	return "-" + hash
 }
 
 // libFile is the file a dependent passes to --extern.
@@ -76,12 +82,12 @@ func libFile(u *unitgraph.Unit, extra string, out string) (string, bool) {
 	return "", false
 }
 
-func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
+func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
 	u := &c.Graph.Units[i]
 	pkg := u.Package
 	tc := c.Toolchain
 	hash := c.Hash(i)
-	src := c.SourceOf(u)
+	src := c.sourceOf(u)
 	if src == "" {
 		return nil, fmt.Errorf("no source in the store for package %s", pkg.ID)
 	}
@@ -202,7 +208,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 // depArgs returns -L dependency=, --extern and the env that dependencies give
 // (OUT_DIR from the package's build-script run, CARGO_BIN_EXE_* for tests), and
 // fills j.Own and j.LinkSearch.
-func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]string, error) {
+func (c *planner) depArgs(i int, out Out, j *job.Job) ([]string, map[string]string, error) {
 	u := &c.Graph.Units[i]
 	env := map[string]string{}
 	type ext struct{ name, path string }
@@ -247,7 +253,7 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 // transitive library; the builder finds those through each output's deps/
 // links (see job.Job.DepSearch), so a derivation's inputs and arguments grow
 // with its direct dependencies only.
-func (c *Context) directLibOutputs(i int, out Out) []string {
+func (c *planner) directLibOutputs(i int, out Out) []string {
 	var outs []string
 	for _, d := range c.Graph.Units[i].Dependencies {
 		du := &c.Graph.Units[d.Index]
@@ -265,7 +271,7 @@ func (c *Context) directLibOutputs(i int, out Out) []string {
 // build scripts are not linked into this unit, so the walk does not go through
 // them. The order is Cargo's: depth first, each unit's direct dependencies sorted
 // by package id, a dependency's own run before those of its dependencies.
-func (c *Context) linkSearchRuns(i int, out Out) []string {
+func (c *planner) linkSearchRuns(i int, out Out) []string {
 	seen := map[int]bool{}
 	var runs []string
 	var walk func(int)
@@ -290,7 +296,7 @@ func (c *Context) linkSearchRuns(i int, out Out) []string {
 
 // sortedDeps returns unit k's dependencies ordered by package id the way Cargo
 // orders PackageId: name, then version, then source.
-func (c *Context) sortedDeps(k int) []int {
+func (c *planner) sortedDeps(k int) []int {
 	var deps []int
 	for _, d := range c.Graph.Units[k].Dependencies {
 		deps = append(deps, d.Index)
@@ -371,7 +377,7 @@ func requiresUpstreamObjects(u *unitgraph.Unit) bool {
 }
 
 // noHarness reports a test unit of a target with harness = false.
-func (c *Context) noHarness(u *unitgraph.Unit) bool {
+func (c *planner) noHarness(u *unitgraph.Unit) bool {
 	m := c.Manifests[u.PkgID]
 	if m == nil {
 		return false

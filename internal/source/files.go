@@ -15,6 +15,7 @@ import (
 	"github.com/nix-community/go-nix/pkg/nar"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 )
 
@@ -25,7 +26,7 @@ type Tree struct {
 	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
 	Path  string   // the store path Nix gives this tree
 
-	cache *HashCache // nil: hash every time
+	cache *cache.HashCache // nil: hash every time
 }
 
 // Select lists the files of the package in dir that belong in the store: what git
@@ -39,7 +40,7 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // Lister selects the sources of many packages, asking git once per repository
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
-	Cache *HashCache // remembers tree hashes across runs; nil hashes every time
+	Cache *cache.HashCache // remembers tree hashes across runs; nil hashes every time
 
 	mu    sync.Mutex
 	repos map[string]*repoFiles // git top-level directory → its files
@@ -193,7 +194,7 @@ func walkFiles(dir string) ([]string, error) {
 // hash computes the NAR hash of the selected files and the store path
 // `nix store add-path` gives them.
 func (t *Tree) hash() error {
-	sum, err := t.cache.lookup("tree", t.Dir, t.Files, t.narHash)
+	sum, err := t.cache.Lookup("tree", t.Dir, t.Files, t.narHash)
 	if err != nil {
 		return err
 	}

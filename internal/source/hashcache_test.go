@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 )
 
 // The cache survives the process that wrote it: a cache opened anew from its
@@ -16,7 +17,7 @@ import (
 // when nothing changed, calls it for an edited file, and gives the same store
 // paths as hashing.
 //
-// Mutation checks: with OpenHashCache not reading its file, or Save not
+// Mutation checks: with cache.OpenHashCache not reading its file, or Save not
 // writing it, "run 2" hashes the unchanged tree and file again and fails.
 func TestHashCache(t *testing.T) {
 	dir := t.TempDir()
@@ -45,12 +46,12 @@ func TestHashCache(t *testing.T) {
 	// the builder through it, saves it, and says how often each was hashed.
 	run := func(name string) (tree *Tree, treeHashed, fileHashed int) {
 		t.Helper()
-		c := OpenHashCache(cachePath)
+		c := cache.OpenHashCache(cachePath)
 		files, err := Select(ctx, pkg, "pkg-source")
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum, err := c.lookup("tree", files.Dir, files.Files, func() ([32]byte, error) { treeHashed++; return files.narHash() })
+		sum, err := c.Lookup("tree", files.Dir, files.Files, func() ([32]byte, error) { treeHashed++; return files.narHash() })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,9 +99,9 @@ func TestHashCache(t *testing.T) {
 
 	// A file changed just now is hashed and not remembered.
 	write("src/lib.rs", "pub fn h() {}\n", 0)
-	c := OpenHashCache(cachePath)
+	c := cache.OpenHashCache(cachePath)
 	tr, _ := (&Lister{Cache: c}).Select(ctx, pkg, "pkg-source")
-	if len(c.used) != 0 {
+	if c.Remembered() != 0 {
 		t.Errorf("remembered a tree changed %v ago", time.Since(time.Now()))
 	}
 	if fresh, _ := Select(ctx, pkg, "pkg-source"); tr.Path != fresh.Path {
@@ -110,7 +111,7 @@ func TestHashCache(t *testing.T) {
 	// A file's hash and a tree of that one file are different things.
 	one := filepath.Join(pkg, "Cargo.toml")
 	sum, _ := c.File(one, func() ([32]byte, error) { return [32]byte{1}, nil })
-	tsum, _ := c.lookup("tree", pkg, []string{"Cargo.toml"}, func() ([32]byte, error) { return [32]byte{2}, nil })
+	tsum, _ := c.Lookup("tree", pkg, []string{"Cargo.toml"}, func() ([32]byte, error) { return [32]byte{2}, nil })
 	if sum == tsum {
 		t.Error("a file and a tree share a cache entry")
 	}

@@ -3,7 +3,7 @@ package daemon
 import (
 	"context"
 	"io"
-	"sort"
+	"slices"
 )
 
 // Operation codes (nix: libstore/worker-protocol.hh, WorkerProto::Op).
@@ -127,14 +127,9 @@ func readPathInfo(r *protoReader, info *PathInfo) {
 	info.CA = r.str()
 }
 
+// sortedUnique is xs sorted, without repeats; xs is left alone.
 func sortedUnique(xs []string) []string {
-	s := append([]string(nil), xs...)
-	sort.Strings(s)
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return slices.Compact(s)
 }

@@ -1,0 +1,151 @@
+// Package gather collects everything planning needs — Cargo's unit graph and
+// metadata, rustc's answers, Cargo's configuration, the manifests and the
+// packages' sources — into one plan.Input. It does all of the tool's reading
+// before a build, and remembers answers across runs where nothing they depend
+// on changed.
+package gather
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+)
+
+// Config says what to gather.
+type Config struct {
+	Query       Query
+	Rustc       string // "" = rustc on PATH
+	Nix         string // the nix program, part of the no-op fingerprint
+	BuilderPath string // "" = next to this program
+	// NoCache asks Cargo and rustc again and hashes every source.
+	NoCache bool
+	// Start is when the command started: caches record only older inputs.
+	Start time.Time
+}
+
+// Result is what Gather found.
+type Result struct {
+	Input     *plan.Input
+	Toolchain *toolchain.Toolchain
+	Builder   *source.Tree // the builder executable, by content
+	// Trees are the package sources to add to the store, sorted by store path.
+	Trees []*source.Tree
+	// Cargo is the time Cargo's and rustc's answers took (or reading them back).
+	Cargo time.Duration
+}
+
+// Gather asks Cargo and rustc (or their remembered answers), reads the
+// configuration and manifests, and lists and hashes every package's source.
+func Gather(ctx context.Context, cfg *Config) (*Result, error) {
+	start := time.Now()
+	if cfg.Start.IsZero() {
+		cfg.Start = start
+	}
+	g, tc, err := loadGraph(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Toolchain: tc, Cargo: time.Since(start)}
+	hashes := openHashCache(cfg)
+	defer hashes.Save()
+	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
+		return nil, err
+	}
+	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, BuildSources: map[string]*plan.Source{}}
+	if r.Trees, err = sources(ctx, in, hashes); err != nil {
+		return nil, err
+	}
+	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
+		return nil, err
+	}
+	r.Input = in
+	return r, nil
+}
+
+// openHashCache opens the cache of source hashes of the workspace the command
+// runs in; nil (hash everything) with NoCache or without a cache directory.
+func openHashCache(cfg *Config) *cache.HashCache {
+	if cfg.NoCache {
+		return nil
+	}
+	dir := cfg.Query.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	path, err := cache.Location("hashes", dir, nil)
+	if err != nil {
+		return nil
+	}
+	return cache.OpenHashCache(path)
+}
+
+// sources lists and hashes every package's source into in.Sources (and
+// in.BuildSources), returning the trees to add to the store.
+func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache) ([]*source.Tree, error) {
+	var trees []*source.Tree
+	lister := &source.Lister{Cache: hashes}
+	for _, u := range in.Graph.Units {
+		pkg := u.Package
+		if _, ok := in.Sources[pkg.ID]; ok {
+			continue
+		}
+		name := plan.SanitizeName(pkg.Name + "-" + pkg.Version + "-source")
+		t, err := lister.Select(ctx, pkg.Dir(), name)
+		if err != nil {
+			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+		}
+		in.Sources[pkg.ID] = planSource(t)
+		trees = append(trees, t)
+		if drop := targetSources(pkg); drop != nil {
+			bt, err := t.Without(plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-build-source"), drop)
+			if err != nil {
+				return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+			}
+			in.BuildSources[pkg.ID] = planSource(bt)
+			trees = append(trees, bt)
+		}
+	}
+	sort.Slice(trees, func(i, j int) bool { return trees[i].Path < trees[j].Path })
+	return trees, nil
+}
+
+func planSource(t *source.Tree) *plan.Source {
+	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path}
+}
+
+// targetSources selects the Rust files of a package's targets (src/, tests/, ...),
+// which its build script does not read: build-script units get the package without
+// them, so an edit of lib.rs does not rerun the build script (as with Cargo's
+// rerun-if-changed=build.rs). Other files (data, C, protos under src/) stay.
+func targetSources(pkg *unitgraph.Package) func(string) bool {
+	var script string
+	dirs := map[string]bool{"tests": true, "benches": true, "examples": true}
+	for _, t := range pkg.Targets {
+		rel, err := filepath.Rel(pkg.Dir(), t.SrcPath)
+		if err != nil {
+			continue
+		}
+		if t.HasKind("custom-build") {
+			script = filepath.ToSlash(rel)
+		} else if d := filepath.Dir(rel); d != "." && !strings.HasPrefix(d, "..") {
+			dirs[strings.SplitN(filepath.ToSlash(d), "/", 2)[0]] = true
+		}
+	}
+	if script == "" {
+		return nil
+	}
+	return func(f string) bool {
+		top, _, nested := strings.Cut(f, "/")
+		return nested && dirs[top] && strings.HasSuffix(f, ".rs") && f != script && !strings.HasPrefix(script, top+"/")
+	}
+}

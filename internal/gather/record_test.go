@@ -1,0 +1,96 @@
+package gather
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/testtool"
+)
+
+var update = flag.Bool("update", false, "record the inputs again (internal/plan/testdata)")
+
+// recordings are the workspaces whose gathered inputs internal/plan's golden
+// tests plan: the example in debug, and in release for a --target (the
+// proc-macro greeter-macros is a root and a host dependency: two units), and
+// fixtures with several targets, Cargo configuration and links overrides.
+var recordings = []struct {
+	name, dir string
+	flags     []string
+}{
+	{"workspace", "examples/workspace", nil},
+	{"workspace-release", "examples/workspace", []string{"--release"}},
+	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}},
+	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}},
+	{"config", "testdata/workspaces/config", nil},
+	{"links", "testdata/workspaces/links", nil},
+}
+
+// TestRecorded gathers each recorded workspace with the real Cargo and rustc
+// and compares the input with the recording plan's golden tests use; -update
+// records it again. Paths are normalised: the workspace copy is /ws, the
+// toolchain's sysroot /toolchain, and rustc's version is left out.
+func TestRecorded(t *testing.T) {
+	testtool.Require(t, "cargo", "rustc", "go")
+	builder := filepath.Join(t.TempDir(), BuilderName)
+	build := exec.Command("go", "build", "-o", builder, "./cmd/cargo-nix-unit-builder")
+	build.Dir = repoRoot()
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the builder: %v\n%s", err, out)
+	}
+	for _, r := range recordings {
+		t.Run(r.name, func(t *testing.T) {
+			ws := filepath.Join(t.TempDir(), "ws")
+			if out, err := exec.Command("cp", "-r", filepath.Join(repoRoot(), r.dir), ws).CombinedOutput(); err != nil {
+				t.Fatalf("copying %s: %v\n%s", r.dir, err, out)
+			}
+			os.RemoveAll(filepath.Join(ws, "target"))
+			os.Remove(filepath.Join(ws, "Cargo.lock"))
+			cfg := &Config{Query: Query{Dir: ws, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true}
+			res, err := Gather(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Input.Toolchain.Version = "rustc (recorded)\n"
+			graph, md, rest, err := plan.EncodeInput(res.Input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			norm := strings.NewReplacer(ws, "/ws", res.Toolchain.Sysroot, "/toolchain")
+			dir := filepath.Join(repoRoot(), "internal", "plan", "testdata", r.name)
+			for name, b := range map[string][]byte{"unit-graph.json": graph, "metadata.json": md, "input.json": rest} {
+				got := []byte(norm.Replace(string(b)) + "\n")
+				path := filepath.Join(dir, name)
+				if *update {
+					if err := os.MkdirAll(dir, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s is not what gather finds now (go test ./internal/gather -update records it again; review the diff of the plan goldens too)", path)
+				}
+			}
+		})
+	}
+}
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}

@@ -1,0 +1,47 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
+)
+
+// Derive writes every node's derivation (in memory), dependencies first: the
+// refs of its job become its dependencies' outputs (store paths, or Nix's
+// placeholders when content-addressed) and its source's store path. Every
+// source must have its Path.
+func (p *Plan) Derive(opts derivation.Options) error {
+	w := derivation.NewWriter(opts)
+	for _, n := range append(p.Nodes[:len(p.Nodes):len(p.Nodes)], p.Result) {
+		enc, err := n.Job.Encode()
+		if err != nil {
+			return err
+		}
+		enc = n.Replacer(func(d *Node) string { return d.Drv.Ref }, func(s *Source) string { return s.Path }).Replace(enc)
+		srcs := append([]string{}, n.Store...)
+		if n.Source != nil {
+			if n.Source.Path == "" {
+				return fmt.Errorf("unit %s: the store path of %s is not known", n, n.Source.Name)
+			}
+			srcs = append(srcs, n.Source.Path)
+		}
+		deps := make([]*derivation.Drv, len(n.Deps))
+		for k, d := range n.Deps {
+			deps[k] = d.Drv
+		}
+		if n.Drv, err = w.Write(n.Name, enc, srcs, deps); err != nil {
+			return fmt.Errorf("unit %s: %w", n, err)
+		}
+		n.Out = n.Drv.Out
+	}
+	return nil
+}
+
+// Drvs lists every derivation of the plan, dependencies first, the result last.
+func (p *Plan) Drvs() []*derivation.Drv {
+	out := make([]*derivation.Drv, 0, len(p.Nodes)+1)
+	for _, n := range p.Nodes {
+		out = append(out, n.Drv)
+	}
+	return append(out, p.Result.Drv)
+}

@@ -1,0 +1,40 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
+)
+
+// BuildError is a failed unit build; the command exits with Cargo's status 101.
+type BuildError struct{ Msg string }
+
+func (e *BuildError) Error() string { return e.Msg }
+
+// Failure is one unit whose builder failed.
+type Failure struct {
+	Label string   // "greeter v0.2.1 (lib)"
+	Drv   string   // its derivation
+	Log   []string // what its builder printed: rustc's diagnostics, a build script's stderr
+}
+
+// Failed shows each failure with its log, its derivation and how to see the
+// whole log, as one error.
+func Failed(units []Failure, color bool) *BuildError {
+	var b strings.Builder
+	for k, f := range units {
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "could not build %s\n", f.Label)
+		for _, l := range f.Log {
+			if !color {
+				l = ansi.Strip(l)
+			}
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", f.Drv, f.Drv)
+	}
+	return &BuildError{Msg: b.String()}
+}

@@ -33,6 +33,7 @@ Examples:
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: as for build, so the derivation paths are the ones build registers"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		storeFlag(), settingsFlags()[0],
 	),
 	Action: runGraph,
 }
@@ -46,6 +47,9 @@ func runGraph(c *cli.Context) error {
 	}
 	q, err := cargoQuery(c, false)
 	if err != nil {
+		return err
+	}
+	if err := applyNixSettings(c); err != nil {
 		return err
 	}
 	cfg := &engine.Config{Gather: gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix")},

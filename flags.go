@@ -90,9 +90,10 @@ func cargoQuery(c *cli.Context, passArgs bool) (gather.Query, error) {
 	return gather.Query{Cargo: c.String("cargo"), BuildArgs: build, MetadataArgs: meta}, nil
 }
 
-// nixFlags choose how derivations are written, registered and built.
+// nixFlags choose how derivations are written, registered and built, and the
+// Nix settings of the run.
 func nixFlags() []cli.Flag {
-	return []cli.Flag{
+	return append(settingsFlags(),
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: content-addressed derivations (auto: when the Nix daemon accepts ca-derivations)"},
 		&cli.StringFlag{Name: "out-link", Aliases: []string{"o"}, Value: "result", Usage: "GC root `PATH` for the result"},
 		&cli.BoolFlag{Name: "no-link", Usage: "do not create the result link"},
@@ -104,7 +105,7 @@ func nixFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
-	}
+	)
 }
 
 // outputFlags choose how much the build says and how.
@@ -126,6 +127,9 @@ func outputFlags() []cli.Flag {
 func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	q, err := cargoQuery(c, passArgs)
 	if err != nil {
+		return nil, err
+	}
+	if err := applyNixSettings(c); err != nil {
 		return nil, err
 	}
 	cfg := &engine.Config{

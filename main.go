@@ -27,6 +27,7 @@ func main() {
 	if len(args) > 1 && args[1] == "nix-unit" {
 		args = append(args[:1:1], args[2:]...)
 	}
+	args = storeURLLast(joinOptionArgs(args))
 	if err := newApp().RunContext(ctx, args); err != nil {
 		if code := interruptedStatus(ctx); code != 0 {
 			msg := "interrupted; run the command again to continue"

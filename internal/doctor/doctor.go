@@ -58,12 +58,14 @@ func Run(ctx context.Context, o Options) []Finding {
 	default:
 		fs = append(fs, Finding{OK, "nix", "Nix " + st.Version.String(), ""})
 	}
+	ca := false
 	if nixOK {
 		si := storeInfo(ctx, o.Nix)
 		fs = append(fs, si...)
 		// An unreachable store is the one cause; the probe would only repeat it.
 		if si[0].Level != Fail {
-			fs = append(fs, probeCA(ctx, st, o.System))
+			f := probeCA(ctx, st, o.System)
+			fs, ca = append(fs, f), f.Level == OK
 		}
 	}
 	tc, err := toolchain.Detect(ctx, o.Rustc, nil)
@@ -76,6 +78,9 @@ func Run(ctx context.Context, o Options) []Finding {
 		}
 	}
 	fs = append(fs, cargo(ctx, o.Cargo))
+	if nixOK {
+		fs = append(fs, builders(ctx, o.Nix, o.System, ca, tc)...)
+	}
 	return fs
 }
 

@@ -68,9 +68,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	sum.Registered = s.timings.added
 	sum.Print(pr)
 	s.printTimings(true)
-	if !cfg.NoLink && !pr.Quiet {
-		pr.Status("Result", cfg.OutLink+" -> "+out)
-	}
+	printLink(cfg, out)
 	// The stamp first: the record is written under target/, which its
 	// fingerprint watches. A command running more after the build keeps none.
 	if plain {
@@ -111,6 +109,13 @@ func (s *session) printOutputs(ctx context.Context, sum *report.Summary) error {
 		return report.JSON(cfg.Stdout, s.plan, sum, link)
 	}
 	return nil
+}
+
+// printLink says where the result's link points, as nix build would.
+func printLink(cfg *Config, out string) {
+	if pr := cfg.printer(); !cfg.NoLink && !pr.Quiet {
+		pr.Status("Result", cfg.OutLink+" -> "+out)
+	}
 }
 
 // printResult prints the result's store path on stdout when asked, or when

@@ -38,6 +38,7 @@ func replay(cfg *Config, path string, start time.Time) bool {
 	s := &report.Summary{Out: st.Result.Out, Units: len(st.Result.Units), Cached: len(st.Result.Units),
 		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
 	s.Print(pr)
+	printLink(cfg, st.Result.Out)
 	printResult(cfg, st.Result.Out)
 	return true
 }

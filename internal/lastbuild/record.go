@@ -181,7 +181,10 @@ func Save(path string, r *Record) error {
 		return err
 	}
 	if err := cache.WriteAtomic(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("recording the build: %w", err)
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // WriteAtomic's message names path too
+		}
+		return fmt.Errorf("recording the build in %s: %w", path, err)
 	}
 	return nil
 }

@@ -64,6 +64,8 @@ const (
 	StatusBuilt   Status = "built"   // its builder ran
 	StatusCached  Status = "cached"  // its output was in the store already
 	StatusCutOff  Status = "cut-off" // content-addressed: its inputs resolved to an existing result
+	// StatusSubstituted: Nix fetched its output from a substituter (a binary cache).
+	StatusSubstituted Status = "substituted"
 )
 
 // String names the node the way Cargo names units: "serde v1.0.152 (lib)".

@@ -13,6 +13,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/graphview"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 var graphCommand = &cli.Command{
@@ -85,7 +86,13 @@ func runGraph(c *cli.Context) error {
 			return err
 		}
 		explain := func(key string) []string { return lastbuild.Explain(old, pr.LastBuild, key) }
-		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain})
+		var members []*unitgraph.Package
+		for _, pkg := range p.Input.Graph.Workspace.Packages {
+			if pkg.Member {
+				members = append(members, pkg)
+			}
+		}
+		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain, Members: members})
 	}
 	var r *lipgloss.Renderer
 	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {

@@ -115,7 +115,7 @@ func outputFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "auto|always|never: colour output"},
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "auto|plain: a live progress bar on a terminal, or one line per unit"},
-		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json: json prints Cargo's compiler-artifact and build-finished messages on stdout"},
+		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json|json-diagnostic-rendered-ansi: json prints Cargo's compiler-message, compiler-artifact and build-finished messages on stdout"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON report of the build on stdout (result, every unit with status and time)"},
 		&cli.BoolFlag{Name: "timings", Usage: "print where the time went: Cargo's unit graph, planning, registration, nix build"},
 		&cli.BoolFlag{Name: "recheck", Usage: "ask Cargo, rustc and Nix even when nothing changed since the last build"},
@@ -145,7 +145,8 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 		KeepGoing:     c.Bool("keep-going"),
 		BuildLogs:     c.Bool("print-build-logs"),
 		JSON:          c.Bool("json"),
-		CargoMessages: c.String("message-format") == "json",
+		CargoMessages: strings.HasPrefix(c.String("message-format"), "json"),
+		MessageANSI:   c.String("message-format") == "json-diagnostic-rendered-ansi",
 		Timings:       c.Bool("timings"),
 		PrintOutPaths: c.Bool("print-out-paths"),
 		Args:          os.Args[1:],
@@ -153,13 +154,16 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 		Stdout:        c.App.Writer,
 		Stderr:        c.App.ErrWriter,
 	}
+	if !cfg.NoLink {
+		cfg.Gather.OutLink = cfg.OutLink // the result link stays out of every source
+	}
 	if err := oneOf("content-addressed", cfg.CAMode, "auto", "on", "off"); err != nil {
 		return nil, err
 	}
 	if err := oneOf("store-client", cfg.StoreClient, "auto", "daemon", "cli"); err != nil {
 		return nil, err
 	}
-	if err := oneOf("message-format", c.String("message-format"), "human", "json"); err != nil {
+	if err := oneOf("message-format", c.String("message-format"), "human", "json", "json-diagnostic-rendered-ansi"); err != nil {
 		return nil, err
 	}
 	if cfg.Printer, err = report.NewPrinter(cfg.Stderr, c.String("color"), c.String("progress"), c.Bool("quiet"), c.Bool("verbose")); err != nil {

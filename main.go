@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
@@ -42,6 +43,10 @@ func main() {
 		var be *report.BuildError
 		if errors.As(err, &be) {
 			os.Exit(101) // Cargo's status for a failed compilation
+		}
+		var ce *gather.CargoError
+		if errors.As(err, &ce) {
+			os.Exit(ce.Status) // Cargo rejected the command: its own status
 		}
 		os.Exit(1)
 	}

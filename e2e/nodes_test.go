@@ -64,9 +64,9 @@ func TestTwoUnitsOfOnePackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A nonce: a fixed edit is built by the first run only, and cached in every
-	// later run on the same store.
-	if err := os.WriteFile(lib, append(src, fmt.Sprintf("// edited %d\n", time.Now().UnixNano())...), 0o644); err != nil {
+	// A new edit each run: one seen before would be cached.
+	edit := fmt.Sprintf("// edited %d\n", time.Now().UnixNano())
+	if err := os.WriteFile(lib, append(src, edit...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rep := build()

@@ -8,7 +8,8 @@ import (
 )
 
 // WriteAtomic writes b to path through a temporary file and a rename, so a
-// reader sees the old content or the new, never part of it. Its errors read
+// reader sees the old content or the new, never part of it. A directory that
+// cannot be made is named as mkdir names it; other errors read
 // "writing <path>: <cause>", naming the file meant, not a temporary one.
 func WriteAtomic(path string, b []byte) error {
 	fail := func(err error) error {
@@ -19,7 +20,7 @@ func WriteAtomic(path string, b []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fail(err)
+		return err // names the directory in the way
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {

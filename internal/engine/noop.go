@@ -39,6 +39,7 @@ func replay(cfg *Config, path string, start time.Time) bool {
 		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
 	s.Print(pr)
 	printLink(cfg, st.Result.Out)
+	printDocPages(cfg, st.Result.DocPages, st.Result.Out)
 	printResult(cfg, st.Result.Out)
 	return true
 }
@@ -59,7 +60,10 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 		in.Dirs = append(in.Dirs, d)
 	}
 	sort.Strings(in.Dirs)
+	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
 	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, s.gathered.Toolchain.Rustc, s.gathered.Builder.Dir)
+	// The walk of Dirs sees files come and go, but not a new member outside them.
+	in.Layout = gather.LayoutPaths(p.Input.Graph)
 
 	res := cache.Result{Out: out}
 	res.Profile, res.Traits = report.Profile(p)
@@ -71,6 +75,7 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	for _, n := range p.Nodes {
 		res.Units = append(res.Units, n.String())
 	}
+	res.DocPages = p.DocPages()
 	var w bytes.Buffer
 	if report.Warnings(&w, p, out, true) == nil {
 		res.Warnings = w.String()

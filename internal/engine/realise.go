@@ -59,7 +59,7 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	}
 	t.OnStart = func(drv string) {
 		if n := nodeOf(drv); n != nil {
-			pr.Status("Compiling", n.String())
+			pr.Status(report.Verb(n), n.String())
 			if pr.Verbose {
 				pr.Status("Running", "`"+s.commandLine(n)+"`")
 			}
@@ -70,6 +70,9 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	t.OnProgress = bar
 	if cfg.BuildLogs {
 		t.OnLog = func(drv, line string) {
+			if report.ReplayedDiagnostic(line) {
+				return
+			}
 			if !pr.Color {
 				line = ansi.Strip(line)
 			}
@@ -173,7 +176,8 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 	for _, drv := range failed {
 		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
 		if n := nodeOf(drv); n != nil {
-			f.Label = n.String()
+			f.Label, f.Node = n.String(), n
+			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
 		}
 		units = append(units, f)
 	}

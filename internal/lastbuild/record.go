@@ -181,8 +181,9 @@ func Save(path string, r *Record) error {
 		return err
 	}
 	if err := cache.WriteAtomic(path, append(b, '\n')); err != nil {
-		if inner := errors.Unwrap(err); inner != nil {
-			err = inner // WriteAtomic's message names path too
+		var pe *os.PathError
+		if !errors.As(err, &pe) {
+			err = errors.Unwrap(err) // WriteAtomic's message names path too
 		}
 		return fmt.Errorf("recording the build in %s: %w", path, err)
 	}

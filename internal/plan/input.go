@@ -15,9 +15,6 @@ type Input struct {
 	Toolchain Toolchain        `json:"toolchain"`
 	// Sources maps a package id to its source as it goes into the store.
 	Sources map[string]*Source `json:"sources"`
-	// BuildSources maps a package id to the source its build script compiles and
-	// runs with, when that differs from Sources (its targets' .rs files left out).
-	BuildSources map[string]*Source `json:"buildSources,omitempty"`
 	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
 	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
 	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.
@@ -41,6 +38,18 @@ type Input struct {
 	// ProfileInherits maps each custom profile to the one it inherits from: a
 	// build script's PROFILE follows the chain to release or debug.
 	ProfileInherits map[string]string `json:"profileInherits,omitempty"`
+	// Clippy, when set, lints the workspace members' units with clippy-driver,
+	// as `cargo clippy` does.
+	Clippy *Clippy `json:"clippy,omitempty"`
+	// Rustdocflags are the flags Cargo appends to rustdoc's command line
+	// (CARGO_ENCODED_RUSTDOCFLAGS or RUSTDOCFLAGS), as rustflags are to rustc's.
+	Rustdocflags []string `json:"rustdocflags,omitempty"`
+	// Origins maps a non-path package id to where its source comes from; only
+	// gathered for the plan file (gather.Config.Describe).
+	Origins map[string]*Origin `json:"origins,omitempty"`
+	// Checked are Cargo.lock and the manifests inside the workspace, sorted by
+	// file; only gathered for the plan file.
+	Checked []Checked `json:"checked,omitempty"`
 }
 
 // Toolchain describes the compiler the jobs run.
@@ -57,6 +66,9 @@ type Toolchain struct {
 	// follows the profile).
 	Cfg  map[string][]string `json:"cfg"`
 	Path string              `json:"path"` // PATH for every process the jobs run
+	// Components are the toolchain's installed components (rustup's
+	// lib/rustlib/components), "" entries never; nil when unknown.
+	Components []string `json:"components,omitempty"`
 }
 
 // Source is a package's directory as it goes into the store.
@@ -66,4 +78,6 @@ type Source struct {
 	Files []string `json:"files"` // relative to Dir, slash-separated, sorted
 	// Path is the store path these files get (by NAR hash), "" when not computed.
 	Path string `json:"path,omitempty"`
+	// NarHash is the NAR hash of these files (SRI, sha256-…), "" when not computed.
+	NarHash string `json:"narHash,omitempty"`
 }

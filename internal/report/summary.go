@@ -64,7 +64,7 @@ func (s *Summary) Print(pr *Printer) {
 	if pr.Quiet {
 		return
 	}
-	line := fmt.Sprintf("%d %s: %d built, %d cached", s.Units, plural(s.Units, "unit"), s.Built, s.Cached)
+	line := fmt.Sprintf("%d %s: %d built, %d cached", s.Units, Plural(s.Units, "unit"), s.Built, s.Cached)
 	if s.CutOff > 0 {
 		line += fmt.Sprintf(", %d cut off early", s.CutOff)
 	}
@@ -74,7 +74,8 @@ func (s *Summary) Print(pr *Printer) {
 	pr.Line(line)
 }
 
-func plural(n int, word string) string {
+// Plural is word, or its plural unless n is 1.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return word
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 // cargoFlags are Cargo's selection flags. They go to Cargo's unit-graph query
@@ -103,10 +104,15 @@ func nixFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "print-build-logs", Aliases: []string{"L"}, Usage: "show every unit's build log"},
 		&cli.BoolFlag{Name: "keep-going", Usage: "build everything that does not depend on a failure"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
 	)
 }
+
+// toolchainFlag says where the jobs take rustc, rustdoc and cargo from.
+var toolchainFlag = &cli.StringFlag{Name: "toolchain", Value: "store",
+	Usage: "store|host: copy a host toolchain into the Nix store, so derivations are the same on every machine with it, or use it in place (the sandbox shows its directory)"}
 
 // outputFlags choose how much the build says and how.
 func outputFlags() []cli.Flag {
@@ -132,8 +138,12 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	if err := applyNixSettings(c); err != nil {
 		return nil, err
 	}
+	mode, err := toolchain.ParseMode(c.String("toolchain"))
+	if err != nil {
+		return nil, err
+	}
 	cfg := &engine.Config{
-		Gather:        gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix"), NoCache: c.Bool("recheck")},
+		Gather:        gather.Config{Query: q, Rustc: c.String("rustc"), Toolchain: mode, Nix: c.String("nix"), NoCache: c.Bool("recheck")},
 		Nix:           c.String("nix"),
 		System:        nixSystem(),
 		CAMode:        c.String("content-addressed"),

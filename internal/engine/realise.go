@@ -132,8 +132,8 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	return p.Result.Out, nil
 }
 
-// sandboxPaths are the host paths the builds need: a host toolchain's, and
-// those declared as native inputs of the packages built.
+// sandboxPaths are the host paths the builds need: the system's (and a host
+// toolchain's), and those declared as native inputs of the packages built.
 func (s *session) sandboxPaths() []string {
 	var paths []string
 	if tc := s.gathered.Toolchain; !tc.InStore {
@@ -167,8 +167,8 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
 		}
 		if tc := s.gathered.Toolchain; !tc.InStore && strings.Contains(msg, "No such file or directory") {
-			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				strings.Join(tc.SandboxPaths, " "))
+			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
+				hostUse(tc), strings.Join(tc.SandboxPaths, " "))
 		}
 		return fmt.Errorf("%s", msg)
 	}

@@ -39,7 +39,7 @@ func Describe(ctx context.Context, in *plan.Input, tc *toolchain.Toolchain, dir 
 	if err != nil {
 		return err
 	}
-	in.Toolchain.Components = components(tc.Sysroot)
+	in.Toolchain.Components = components(tc.HostSysroot)
 	if in.Checked, err = checked(in, root); err != nil {
 		return err
 	}

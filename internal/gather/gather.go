@@ -21,9 +21,10 @@ import (
 // Config says what to gather.
 type Config struct {
 	Query       Query
-	Rustc       string // "" = rustc on PATH
-	Nix         string // the nix program, part of the no-op fingerprint
-	BuilderPath string // "" = next to this program
+	Rustc       string         // "" = rustc on PATH
+	Toolchain   toolchain.Mode // --toolchain: "" = store
+	Nix         string         // the nix program, part of the no-op fingerprint
+	BuilderPath string         // "" = next to this program
 	// NoCache asks Cargo and rustc again and hashes every source.
 	NoCache bool
 	// Clippy lints the workspace members with the toolchain's clippy-driver
@@ -62,6 +63,9 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Toolchain: tc, Cargo: time.Since(start)}
+	if err := useToolchain(tc, cfg); err != nil {
+		return nil, err
+	}
 	hashes := openHashCache(cfg)
 	defer hashes.Save()
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {

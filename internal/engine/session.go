@@ -169,6 +169,11 @@ func openStore(ctx context.Context, cfg *Config) (store.Store, func() error, err
 		reason := strings.Join(strings.Fields(err.Error()), " ")
 		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", reason)
 	}
+	// A daemon socket NIX_REMOTE names that nobody answers fails every `nix`
+	// call: the daemon client's one error, not Nix's two lines per call.
+	if err := daemon.CheckSocket(daemon.ResolveAddress(os.Getenv)); err != nil {
+		return nil, nil, err
+	}
 	st, err := store.NewCLI(ctx, cfg.Nix)
 	if err != nil {
 		return nil, nil, err

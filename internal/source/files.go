@@ -77,6 +77,9 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 		if err != nil || !(fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0) {
 			continue // deleted but still in git's index, or not a file
 		}
+		if fi.Mode()&fs.ModeSymlink != 0 && gcRoot(filepath.Join(dir, f)) {
+			continue
+		}
 		keep = append(keep, f)
 	}
 	sort.Strings(keep)
@@ -85,6 +88,14 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 		return nil, fmt.Errorf("hashing sources of %s: %w", dir, err)
 	}
 	return t, nil
+}
+
+// gcRoot reports a symlink into the Nix store, such as the `result` link a
+// build leaves in a package's directory: part of no source (else each build
+// would change the package it built, and build it again).
+func gcRoot(link string) bool {
+	target, err := os.Readlink(link)
+	return err == nil && strings.HasPrefix(target, "/nix/store/")
 }
 
 func excluded(f string, nested map[string]bool) bool {

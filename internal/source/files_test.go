@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// Select keeps what git would track, drops .env files, target/ and nested
-// packages, and one Lister answers many packages from one git call.
+// Select keeps what git would track, drops .env files, target/, links into
+// the Nix store and nested packages, and one Lister answers many packages
+// from one git call.
 func TestSelect(t *testing.T) {
 	testtool.Require(t, "git")
 	root := t.TempDir()
@@ -34,6 +35,10 @@ func TestSelect(t *testing.T) {
 	write("a/nested/src/lib.rs", "")
 	write("b/Cargo.toml", "[package]\n")
 	write("b/README.md", "")
+	// A build's result link in a package is no source of it.
+	if err := os.Symlink("/nix/store/00000000000000000000000000000000-b", filepath.Join(root, "b", "result")); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := exec.Command("git", "-C", root, "init", "-q").CombinedOutput(); err != nil {
 		t.Fatalf("git init: %v\n%s", err, out)
 	}

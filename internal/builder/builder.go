@@ -75,6 +75,8 @@ func (b *builder) run() error {
 		return b.collect()
 	case job.Override:
 		return b.override()
+	case job.RunTest:
+		return b.runTest()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }

@@ -31,6 +31,8 @@ type Config struct {
 	NoCache bool
 	// Start is when the command started: caches record only older inputs.
 	Start time.Time
+	// Test is what `test` runs, for the plan (Query.Command is then "test").
+	Test *plan.TestInput
 }
 
 // Result is what Gather found.
@@ -61,7 +63,7 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
 		return nil, err
 	}
-	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, BuildSources: map[string]*plan.Source{}}
+	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, BuildSources: map[string]*plan.Source{}, Test: cfg.Test}
 	if r.Trees, err = sources(ctx, in, hashes); err != nil {
 		return nil, err
 	}

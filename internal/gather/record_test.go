@@ -24,13 +24,16 @@ var update = flag.Bool("update", false, "record the inputs again (internal/plan/
 var recordings = []struct {
 	name, dir string
 	flags     []string
+	test      *plan.TestInput // the runs of `test`; nil for build
 }{
-	{"workspace", "examples/workspace", nil},
-	{"workspace-release", "examples/workspace", []string{"--release"}},
-	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}},
-	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}},
-	{"config", "testdata/workspaces/config", nil},
-	{"links", "testdata/workspaces/links", nil},
+	{"workspace", "examples/workspace", nil, nil},
+	{"workspace-release", "examples/workspace", []string{"--release"}, nil},
+	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}, nil},
+	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}, nil},
+	{"config", "testdata/workspaces/config", nil, nil},
+	{"links", "testdata/workspaces/links", nil, nil},
+	{"workspace-test", "examples/workspace", nil, &plan.TestInput{Args: []string{"--test-threads=1"}}},
+	{"tested", "testdata/workspaces/tested", []string{"--features", "fail"}, &plan.TestInput{Quiet: true}},
 }
 
 // TestRecorded gathers each recorded workspace with the real Cargo and rustc
@@ -54,7 +57,10 @@ func TestRecorded(t *testing.T) {
 			}
 			os.RemoveAll(filepath.Join(ws, "target"))
 			os.Remove(filepath.Join(ws, "Cargo.lock"))
-			cfg := &Config{Query: Query{Dir: ws, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true}
+			cfg := &Config{Query: Query{Dir: ws, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true, Test: r.test}
+			if r.test != nil {
+				cfg.Query.Command = "test"
+			}
 			res, err := Gather(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)

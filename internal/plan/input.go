@@ -41,13 +41,36 @@ type Input struct {
 	// ProfileInherits maps each custom profile to the one it inherits from: a
 	// build script's PROFILE follows the chain to release or debug.
 	ProfileInherits map[string]string `json:"profileInherits,omitempty"`
+	// Test asks for the runs of `cargo test`; nil plans none (build).
+	Test *TestInput `json:"test,omitempty"`
+}
+
+// TestInput is what `test` runs besides building: its flags that change runs.
+type TestInput struct {
+	// Args go to every test harness, after --: filters, --nocapture,
+	// --test-threads. Doctests get each as --test-args.
+	Args []string `json:"args,omitempty"`
+	// Quiet (-q) gives harnesses --quiet, as Cargo does.
+	Quiet bool `json:"quiet,omitempty"`
+	// NoRun plans no runs: the test executables are built, doctests neither
+	// built nor run (cargo test --no-run).
+	NoRun bool `json:"noRun,omitempty"`
+	// OnHost runs every test executable on the host, outside the sandbox and
+	// uncached; doctests still run in the sandbox.
+	OnHost bool `json:"onHost,omitempty"`
+	// Packages reports that the user named packages (-p, --workspace,
+	// --exclude): Cargo's rerun hints then always name the package.
+	Packages bool `json:"packages,omitempty"`
 }
 
 // Toolchain describes the compiler the jobs run.
 type Toolchain struct {
 	Rustc   string `json:"rustc"` // absolute path of the real rustc (not a rustup proxy)
 	Rustdoc string `json:"rustdoc"`
-	Cargo   string `json:"cargo"`  // the CARGO variable: Cargo of the same toolchain
+	Cargo   string `json:"cargo"` // the CARGO variable: Cargo of the same toolchain
+	// Sysroot is rustc's sysroot: test executables that link the standard
+	// library dynamically (proc-macro tests) find it under lib/ there.
+	Sysroot string `json:"sysroot"`
 	Linker  string `json:"linker"` // absolute path given as -C linker=; "" leaves rustc's default
 	Host    string `json:"host"`   // host triple
 	// Version is `rustc -vV`, part of every unit's hash.

@@ -93,27 +93,10 @@ func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
 	}
 	j := &job.Job{Unit: u.String(), Action: job.Rustc, Program: tc.Rustc}
 
-	// Cargo runs rustc in the workspace root with a relative source path for path
-	// packages inside the workspace (so file!() and panics read "app/src/main.rs"),
-	// and in the package root with an absolute path otherwise.
-	relSrc, err := filepath.Rel(pkg.Dir(), u.Target.SrcPath)
-	if err != nil || strings.HasPrefix(relSrc, "..") {
-		return nil, fmt.Errorf("source file %s is outside the package directory %s", u.Target.SrcPath, pkg.Dir())
+	srcArg, err := c.sourceArg(u, src, j)
+	if err != nil {
+		return nil, err
 	}
-	srcArg := src + "/" + relSrc
-	j.Dir = src
-	if pkg.IsPath() {
-		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
-		if err == nil && !strings.HasPrefix(relPkg, "..") {
-			srcArg = relSrc
-			if relPkg != "." {
-				j.Dir = "ws"
-				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
-				srcArg = relPkg + "/" + relSrc
-			}
-		}
-	}
-
 	a := []string{"--crate-name", u.Target.CrateName(), "--edition=" + u.Target.Edition, srcArg,
 		"--error-format=json", "--json=diagnostic-rendered-ansi,artifacts,future-incompat"}
 	if u.Mode != "test" {
@@ -205,6 +188,33 @@ func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
 	return j, nil
 }
 
+// sourceArg is the source file's argument to rustc (or rustdoc), and sets
+// the job's directory to match. Cargo runs them in the workspace root with a
+// relative source path for path packages inside the workspace (so file!() and
+// panics read "app/src/main.rs"), and in the package root with an absolute
+// path otherwise (cargo: util/mod.rs, add_path_args).
+func (c *planner) sourceArg(u *unitgraph.Unit, src string, j *job.Job) (string, error) {
+	pkg := u.Package
+	relSrc, err := filepath.Rel(pkg.Dir(), u.Target.SrcPath)
+	if err != nil || strings.HasPrefix(relSrc, "..") {
+		return "", fmt.Errorf("source file %s is outside the package directory %s", u.Target.SrcPath, pkg.Dir())
+	}
+	srcArg := src + "/" + relSrc
+	j.Dir = src
+	if pkg.IsPath() {
+		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
+		if err == nil && !strings.HasPrefix(relPkg, "..") {
+			srcArg = relSrc
+			if relPkg != "." {
+				j.Dir = "ws"
+				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
+				srcArg = relPkg + "/" + relSrc
+			}
+		}
+	}
+	return srcArg, nil
+}
+
 // depArgs returns -L dependency=, --extern and the env that dependencies give
 // (OUT_DIR from the package's build-script run, CARGO_BIN_EXE_* for tests), and
 // fills j.Own and j.LinkSearch.
@@ -219,10 +229,7 @@ func (c *planner) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 		case du.IsBuildScriptRun():
 			run := out(d.Index)
 			env["OUT_DIR"] = job.OutDir(run)
-			j.Own = &job.OwnDirectives{Run: run, Receiver: buildscript.Receiver{
-				Kind: receiverKind(u), Name: u.Target.Name, CrateTypes: u.Target.CrateTypes,
-				Test: u.Mode == "test", PackageHasLib: u.Package.HasLib(),
-			}}
+			j.Own = &job.OwnDirectives{Run: run, Receiver: unitReceiver(u)}
 		case du.Target.HasKind("bin") && !du.Target.IsLib():
 			env["CARGO_BIN_EXE_"+du.Target.Name] = out(d.Index) + "/bin/" + du.Target.Name
 		case du.Target.IsLib():
@@ -338,6 +345,12 @@ func compareVersions(a, b string) int {
 		return -1
 	}
 	return strings.Compare(apre, bpre)
+}
+
+// unitReceiver describes u to the build-script directives it receives.
+func unitReceiver(u *unitgraph.Unit) buildscript.Receiver {
+	return buildscript.Receiver{Kind: receiverKind(u), Name: u.Target.Name, CrateTypes: u.Target.CrateTypes,
+		Test: u.Mode == "test", PackageHasLib: u.Package.HasLib()}
 }
 
 func receiverKind(u *unitgraph.Unit) string {

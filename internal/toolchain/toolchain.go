@@ -18,7 +18,6 @@ import (
 // Toolchain is the planner's view plus where it lives.
 type Toolchain struct {
 	plan.Toolchain
-	Sysroot string
 	// InStore reports whether rustc and the linker live in /nix/store: then they are
 	// derivation inputs and builds are pure; otherwise SandboxPaths must be visible.
 	InStore      bool
@@ -40,7 +39,8 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 	if err != nil {
 		return nil, fmt.Errorf("asking rustc for its sysroot: %w", err)
 	}
-	t := &Toolchain{Sysroot: strings.TrimSpace(string(sysroot))}
+	t := &Toolchain{}
+	t.Sysroot = strings.TrimSpace(string(sysroot))
 	t.Version = string(vv)
 	for _, l := range strings.Split(t.Version, "\n") {
 		if h, ok := strings.CutPrefix(l, "host: "); ok {

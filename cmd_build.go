@@ -16,7 +16,7 @@ Examples:
    cargo nix-unit build
    cargo nix-unit build --release -p app
    cargo nix-unit build --content-addressed=off --print-out-paths --no-link`,
-	Flags: append(append(cargoFlags(), nixFlags()...), outputFlags()...),
+	Flags: append(append(append(cargoFlags(), nixFlags()...), outputFlags()...), storeFlag()),
 	Action: func(c *cli.Context) error {
 		cfg, err := buildConfig(c, false)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/graphview"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 var graphCommand = &cli.Command{
@@ -33,6 +34,7 @@ Examples:
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: as for build, so the derivation paths are the ones build registers"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		storeFlag(), settingsFlags()[0],
 	),
 	Action: runGraph,
 }
@@ -46,6 +48,9 @@ func runGraph(c *cli.Context) error {
 	}
 	q, err := cargoQuery(c, false)
 	if err != nil {
+		return err
+	}
+	if err := applyNixSettings(c); err != nil {
 		return err
 	}
 	cfg := &engine.Config{Gather: gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix")},
@@ -81,7 +86,13 @@ func runGraph(c *cli.Context) error {
 			return err
 		}
 		explain := func(key string) []string { return lastbuild.Explain(old, pr.LastBuild, key) }
-		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain})
+		var members []*unitgraph.Package
+		for _, pkg := range p.Input.Graph.Workspace.Packages {
+			if pkg.Member {
+				members = append(members, pkg)
+			}
+		}
+		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain, Members: members})
 	}
 	var r *lipgloss.Renderer
 	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {

@@ -90,9 +90,10 @@ func cargoQuery(c *cli.Context, passArgs bool) (gather.Query, error) {
 	return gather.Query{Cargo: c.String("cargo"), BuildArgs: build, MetadataArgs: meta}, nil
 }
 
-// nixFlags choose how derivations are written, registered and built.
+// nixFlags choose how derivations are written, registered and built, and the
+// Nix settings of the run.
 func nixFlags() []cli.Flag {
-	return []cli.Flag{
+	return append(settingsFlags(),
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: content-addressed derivations (auto: when the Nix daemon accepts ca-derivations)"},
 		&cli.StringFlag{Name: "out-link", Aliases: []string{"o"}, Value: "result", Usage: "GC root `PATH` for the result"},
 		&cli.BoolFlag{Name: "no-link", Usage: "do not create the result link"},
@@ -104,7 +105,7 @@ func nixFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
-	}
+	)
 }
 
 // outputFlags choose how much the build says and how.
@@ -128,6 +129,9 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyNixSettings(c); err != nil {
+		return nil, err
+	}
 	cfg := &engine.Config{
 		Gather:        gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix"), NoCache: c.Bool("recheck")},
 		Nix:           c.String("nix"),
@@ -148,6 +152,9 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 		Environ:       os.Environ(),
 		Stdout:        c.App.Writer,
 		Stderr:        c.App.ErrWriter,
+	}
+	if !cfg.NoLink {
+		cfg.Gather.OutLink = cfg.OutLink // the result link stays out of every source
 	}
 	if err := oneOf("content-addressed", cfg.CAMode, "auto", "on", "off"); err != nil {
 		return nil, err

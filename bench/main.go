@@ -5,12 +5,14 @@
 //	go run ./bench -sizes 50,200,1000 -runs 5
 //
 // Scenarios: cold (nothing built: a fresh target dir for Cargo; for
-// cargo-nix-unit a builder copy with a nonce, so every derivation is new), no-op,
-// an edit of a leaf crate, of a crate at the bottom of the graph, and of the
-// binary; then `test` a second time with no edit (Cargo runs every test again,
-// cargo-nix-unit replays the results it kept). It also reports cargo-nix-unit's
-// own share (planning and registration, from --timings) per unit and its peak
-// memory. It never runs in the test suite.
+// cargo-nix-unit a builder copy with a nonce, so every derivation is new), cold
+// from a binary cache (the cold build pushed to a file:// cache, then built in a
+// fresh chroot store with that cache as the substituter: nothing is compiled,
+// Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate
+// at the bottom of the graph, and of the binary; then `test` a second time with
+// no edit (Cargo runs every test again, cargo-nix-unit replays the results it
+// kept). It also reports cargo-nix-unit's own share (planning and registration,
+// from --timings) per unit and its peak memory. It never runs in the test suite.
 package main
 
 import (
@@ -154,6 +156,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	type scenario struct {
 		name  string
 		setup func(i int) (cargoEnv, cnuEnv []string)
+		args  []string // cargo-nix-unit's arguments instead of cnuArgs
 	}
 	nonce := 0
 	editor := func(file string) func(int) ([]string, []string) {
@@ -167,17 +170,28 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 			return nil, nil
 		}
 	}
-	var coldEnv []string
+	var coldEnv, fromCache []string
 	scenarios := []scenario{
-		{"cold", func(i int) ([]string, []string) {
+		{name: "cold", setup: func(i int) ([]string, []string) {
 			os.RemoveAll(target)
 			coldEnv = cold(i)
 			return nil, coldEnv
 		}},
-		{"no-op", func(int) ([]string, []string) { return nil, coldEnv }},
-		{"edit leaf crate", editor(ws.leaf)},
-		{"edit bottom crate", editor(ws.bottom)},
-		{"edit binary", editor(ws.binary)},
+		{name: "cold from the cache (all substituted)", setup: func(i int) ([]string, []string) {
+			os.RemoveAll(target)
+			cache := filepath.Join(tmp, fmt.Sprintf("cache-%s-%d", filepath.Base(ws.dir), i))
+			if _, err := timeCmd(ws.dir, coldEnv, cnu, "nix-unit", "push", "file://"+cache+"?compression=zstd", "--no-link", "-q"); err != nil {
+				fmt.Fprintln(os.Stderr, "bench: pushing:", err)
+			}
+			store := filepath.Join(tmp, fmt.Sprintf("store-%s-%d", filepath.Base(ws.dir), i))
+			fromCache = []string{"nix-unit", "build", "--no-link", "--progress=plain", "--store", "local?root=" + store,
+				"--option", "substituters", "file://" + cache}
+			return nil, coldEnv
+		}},
+		{name: "no-op", setup: func(int) ([]string, []string) { return nil, coldEnv }},
+		{name: "edit leaf crate", setup: editor(ws.leaf)},
+		{name: "edit bottom crate", setup: editor(ws.bottom)},
+		{name: "edit binary", setup: editor(ws.binary)},
 	}
 	var ownPerUnit []float64
 	var peak int64
@@ -193,7 +207,11 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 				return err
 			}
 			cargoT = append(cargoT, m.wall)
-			m, err = timeCmd(ws.dir, ne, cnu, cnuArgs...)
+			args := cnuArgs
+			if strings.HasPrefix(sc.name, "cold from the cache") {
+				args = fromCache
+			}
+			m, err = timeCmd(ws.dir, ne, cnu, args...)
 			if err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ func TestBadInput(t *testing.T) {
 		{
 			name:  "not a cargo project",
 			setup: func(ws string) { os.Remove(filepath.Join(ws, "Cargo.toml")) },
-			code:  1,
+			code:  101, // Cargo's status
 			want:  []string{"cargo could not produce the unit graph", "could not find `Cargo.toml`"},
 		},
 		{
@@ -32,7 +32,7 @@ func TestBadInput(t *testing.T) {
 			setup: func(ws string) {
 				edit(t, filepath.Join(ws, "app/Cargo.toml"), `version = "1.0.0"`, `version = 1.0.0`)
 			},
-			code: 1,
+			code: 101,
 			want: []string{"cargo could not produce the unit graph", "app/Cargo.toml"},
 		},
 		{

@@ -58,11 +58,7 @@ type builder struct {
 
 func (b *builder) run() error {
 	for _, l := range b.job.Links {
-		p := filepath.Join(b.scratch, l.Path)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.Symlink(l.Target, p); err != nil {
+		if err := link(filepath.Join(b.scratch, l.Path), l); err != nil {
 			return err
 		}
 	}
@@ -79,6 +75,29 @@ func (b *builder) run() error {
 		return b.runTest()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
+}
+
+// link creates l at p: one symlink, or with Entries a directory of them.
+func link(p string, l job.Link) error {
+	if !l.Entries {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.Symlink(l.Target, p)
+	}
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(l.Target)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Symlink(filepath.Join(l.Target, e.Name()), filepath.Join(p, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // env is the job's environment plus what the sandbox provides for scratch space.

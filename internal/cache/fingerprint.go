@@ -22,6 +22,13 @@ import (
 type Inputs struct {
 	Dirs  []string `json:"dirs"`  // path packages: every file below, except target/ and .git/
 	Files []string `json:"files"` // manifests, Cargo.lock, config files, programs
+	// Skip are paths below Dirs the walk leaves out, as sources do: what the
+	// build writes (the target directory wherever it is, the result link).
+	Skip []string `json:"skip,omitempty"`
+	// Layout are paths whose presence decides what Cargo plans, not their
+	// content: a file counts as present or missing, a directory by the names
+	// of the Rust files and directories it holds (see Presence).
+	Layout []string `json:"layout,omitempty"`
 }
 
 // envPrefixes select the environment that can change what Cargo plans or how
@@ -62,23 +69,32 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 	for _, f := range in.Files {
 		note(f)
 	}
+	for _, p := range in.Layout {
+		line, mtime := Presence(p)
+		fmt.Fprintf(h, "layout\x00%s\x00%s\n", p, line)
+		if mtime.After(newest) {
+			newest = mtime
+		}
+	}
+	skip := map[string]bool{}
+	for _, s := range in.Skip {
+		skip[s] = true
+	}
 	for _, d := range in.Dirs {
 		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if e.IsDir() {
-				if p != d && (e.Name() == "target" || e.Name() == ".git") {
+				if p != d && (e.Name() == "target" || e.Name() == ".git" || skip[p]) {
 					return filepath.SkipDir
 				}
 				// The walk itself sees entries come and go; a directory's own
 				// mtime also moves when the build creates its result link.
 				return nil
 			}
-			if e.Type()&fs.ModeSymlink != 0 {
-				if t, err := os.Readlink(p); err == nil && strings.HasPrefix(t, "/nix/store/") {
-					return nil // a result link: written by the build itself
-				}
+			if skip[p] || IsResultLink(p) {
+				return nil // written by the build itself
 			}
 			note(p)
 			return nil
@@ -88,6 +104,18 @@ func Fingerprint(args, environ []string, in Inputs) (key string, newest time.Tim
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), newest, nil
+}
+
+// IsResultLink reports whether p is a GC root `nix build` leaves: a symlink
+// named result or result-<something> pointing into the Nix store. Such links
+// are outputs, never sources.
+func IsResultLink(p string) bool {
+	name := filepath.Base(p)
+	if name != "result" && !strings.HasPrefix(name, "result-") {
+		return false
+	}
+	t, err := os.Readlink(p)
+	return err == nil && strings.HasPrefix(t, "/nix/store/")
 }
 
 // Identity describes a file by its metadata (size, modification time, mode,
@@ -104,6 +132,39 @@ func Identity(p string) (line string, mtime time.Time) {
 		line += " -> " + target
 	}
 	return line, fi.ModTime()
+}
+
+// Presence describes what Cargo's target discovery sees of p: "missing", "file",
+// or for a directory the sorted names of the directories and .rs files in it
+// (a new src/bin/x.rs or examples/y/ changes it; an edit of a file, or a
+// temporary file an editor writes, does not). mtime is p's own, zero if missing.
+func Presence(p string) (line string, mtime time.Time) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "missing", time.Time{}
+	}
+	if !fi.IsDir() {
+		return "file", fi.ModTime()
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return "unreadable", fi.ModTime()
+	}
+	var names []string
+	for _, e := range entries {
+		switch {
+		case e.IsDir():
+			names = append(names, e.Name()+"/")
+		case strings.HasSuffix(e.Name(), ".rs"):
+			names = append(names, e.Name())
+		case e.Type()&fs.ModeSymlink != 0:
+			// A link to a directory or a file: Cargo follows it.
+			if st, err := os.Stat(filepath.Join(p, e.Name())); err == nil && st.IsDir() {
+				names = append(names, e.Name()+"/")
+			}
+		}
+	}
+	return "dir " + strings.Join(names, " "), fi.ModTime()
 }
 
 // StampPath is where the stamp of a command run in dir lives: the user's cache, so

@@ -110,3 +110,46 @@ func TestStampRoundTripAndFreshness(t *testing.T) {
 		t.Error("no stamp is fresh")
 	}
 }
+
+// Layout paths count by presence: a new or removed target file changes the
+// fingerprint, an edit of one does not (the graph cache stays valid).
+func TestFingerprintLayout(t *testing.T) {
+	dir := t.TempDir()
+	in := Inputs{Layout: []string{filepath.Join(dir, "build.rs"), filepath.Join(dir, "src/bin"), filepath.Join(dir, "src/lib.rs")}}
+	key := func() string {
+		k, _, err := Fingerprint(nil, nil, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	write := func(rel, body string) {
+		p := filepath.Join(dir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("src/lib.rs", "pub fn f() {}\n")
+	base := key()
+	for _, step := range []struct {
+		what   string
+		change func()
+		same   bool
+	}{
+		{"an edit of a present file", func() { write("src/lib.rs", "pub fn g() {}\n") }, true},
+		{"a new build.rs", func() { write("build.rs", "fn main() {}\n") }, false},
+		{"an edit of build.rs", func() { write("build.rs", "fn main() { }\n") }, true},
+		{"a new src/bin", func() { os.MkdirAll(filepath.Join(dir, "src/bin"), 0o755) }, false},
+		{"a new bin", func() { write("src/bin/x.rs", "fn main() {}\n") }, false},
+		{"an editor's backup file", func() { write("src/bin/.x.rs.swp", "") }, true},
+		{"a new bin directory", func() { os.Mkdir(filepath.Join(dir, "src/bin/tool"), 0o755) }, false},
+		{"a removed build.rs", func() { os.Remove(filepath.Join(dir, "build.rs")) }, false},
+	} {
+		step.change()
+		if got := key(); (got == base) != step.same {
+			t.Errorf("%s: fingerprint same = %v, want %v", step.what, got == base, step.same)
+		}
+		base = key()
+	}
+}

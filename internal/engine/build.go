@@ -131,8 +131,9 @@ func (s *session) printTimings(built bool) {
 		return
 	}
 	t := s.timings
-	line := fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d units), register %.3fs (%d added)",
-		t.cargo.Seconds(), t.plan.Seconds(), len(s.plan.Nodes), t.register.Seconds(), t.added)
+	n := len(s.plan.Nodes)
+	line := fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d %s), register %.3fs (%d added)",
+		t.cargo.Seconds(), t.plan.Seconds(), n, report.Plural(n, "unit"), t.register.Seconds(), t.added)
 	if built {
 		line += fmt.Sprintf(", nix build %.3fs", t.build.Seconds())
 	}

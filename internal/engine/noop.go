@@ -59,7 +59,10 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 		in.Dirs = append(in.Dirs, d)
 	}
 	sort.Strings(in.Dirs)
+	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
 	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, s.gathered.Toolchain.Rustc, s.gathered.Builder.Dir)
+	// The walk of Dirs sees files come and go, but not a new member outside them.
+	in.Layout = gather.LayoutPaths(p.Input.Graph)
 
 	res := cache.Result{Out: out}
 	res.Profile, res.Traits = report.Profile(p)

@@ -93,6 +93,15 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
 	pr.Done()
+	if err != nil && ctx.Err() == nil {
+		if line, ok := nixbuild.BuilderFailure(err.Error()); ok {
+			if line == nixbuild.NoMachine {
+				printNotices(pr, t) // which requirements no builder met
+			}
+			return "", fmt.Errorf("%s", line)
+		}
+	}
+	printNotices(pr, t)
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", s.interrupted(t, err)
@@ -109,10 +118,14 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 			n.Status = plan.StatusCutOff
 		}
 	}
+	markSubstituted(p, t)
 	if len(res.OutPaths) == 0 {
 		return "", fmt.Errorf("nix build printed no output path for %s", p.Result.Drv.Path)
 	}
 	p.Result.Out = res.OutPaths[0]
+	if s.ca {
+		s.noticeMissingRealisations(ctx, t)
+	}
 	return p.Result.Out, nil
 }
 
@@ -161,6 +174,7 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
 		if n := nodeOf(drv); n != nil {
 			f.Label = n.String()
+			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
 		}
 		units = append(units, f)
 	}

@@ -9,16 +9,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 // Config says what to gather.
@@ -31,6 +28,9 @@ type Config struct {
 	NoCache bool
 	// Start is when the command started: caches record only older inputs.
 	Start time.Time
+	// OutLink is the result link the build makes ("" for none), kept out of
+	// every source.
+	OutLink string
 	// Test is what `test` runs, for the plan (Query.Command is then "test").
 	Test *plan.TestInput
 }
@@ -63,8 +63,8 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
 		return nil, err
 	}
-	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, BuildSources: map[string]*plan.Source{}, Test: cfg.Test}
-	if r.Trees, err = sources(ctx, in, hashes); err != nil {
+	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, Test: cfg.Test}
+	if r.Trees, err = sources(ctx, in, hashes, WrittenPaths(g, cfg.OutLink)); err != nil {
 		return nil, err
 	}
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
@@ -91,11 +91,11 @@ func openHashCache(cfg *Config) *cache.HashCache {
 	return cache.OpenHashCache(path)
 }
 
-// sources lists and hashes every package's source into in.Sources (and
-// in.BuildSources), returning the trees to add to the store.
-func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache) ([]*source.Tree, error) {
+// sources lists and hashes every package's source into in.Sources, leaving
+// out the paths exclude names, and returns the trees to add to the store.
+func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclude []string) ([]*source.Tree, error) {
 	var trees []*source.Tree
-	lister := &source.Lister{Cache: hashes}
+	lister := &source.Lister{Cache: hashes, Exclude: exclude}
 	for _, u := range in.Graph.Units {
 		pkg := u.Package
 		if _, ok := in.Sources[pkg.ID]; ok {
@@ -108,14 +108,6 @@ func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache) ([]*s
 		}
 		in.Sources[pkg.ID] = planSource(t)
 		trees = append(trees, t)
-		if drop := targetSources(pkg); drop != nil {
-			bt, err := t.Without(plan.SanitizeName(pkg.Name+"-"+pkg.Version+"-build-source"), drop)
-			if err != nil {
-				return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
-			}
-			in.BuildSources[pkg.ID] = planSource(bt)
-			trees = append(trees, bt)
-		}
 	}
 	sort.Slice(trees, func(i, j int) bool { return trees[i].Path < trees[j].Path })
 	return trees, nil
@@ -123,31 +115,4 @@ func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache) ([]*s
 
 func planSource(t *source.Tree) *plan.Source {
 	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path}
-}
-
-// targetSources selects the Rust files of a package's targets (src/, tests/, ...),
-// which its build script does not read: build-script units get the package without
-// them, so an edit of lib.rs does not rerun the build script (as with Cargo's
-// rerun-if-changed=build.rs). Other files (data, C, protos under src/) stay.
-func targetSources(pkg *unitgraph.Package) func(string) bool {
-	var script string
-	dirs := map[string]bool{"tests": true, "benches": true, "examples": true}
-	for _, t := range pkg.Targets {
-		rel, err := filepath.Rel(pkg.Dir(), t.SrcPath)
-		if err != nil {
-			continue
-		}
-		if t.HasKind("custom-build") {
-			script = filepath.ToSlash(rel)
-		} else if d := filepath.Dir(rel); d != "." && !strings.HasPrefix(d, "..") {
-			dirs[strings.SplitN(filepath.ToSlash(d), "/", 2)[0]] = true
-		}
-	}
-	if script == "" {
-		return nil
-	}
-	return func(f string) bool {
-		top, _, nested := strings.Cut(f, "/")
-		return nested && dirs[top] && strings.HasSuffix(f, ".rs") && f != script && !strings.HasPrefix(script, top+"/")
-	}
 }

@@ -12,7 +12,8 @@ import (
 
 // graphCache keeps Cargo's and rustc's answers for the next run: an edit of a
 // source file changes neither, so they are reused until a manifest, the lock
-// file, a configuration file, a program or a relevant variable changes.
+// file, a configuration file, a program or a relevant variable changes, or a
+// file Cargo discovers targets or members by comes or goes.
 type graphCache struct {
 	Key       string               `json:"key"`
 	Inputs    cache.Inputs         `json:"inputs"`
@@ -66,7 +67,7 @@ func loadGraph(ctx context.Context, cfg *Config) (*unitgraph.Graph, *toolchain.T
 		return nil, nil, err
 	}
 	if pathErr == nil {
-		c := graphCache{Inputs: cache.Inputs{Files: SettingsFiles(dir, g, cfg, tc.Rustc)},
+		c := graphCache{Inputs: cache.Inputs{Files: SettingsFiles(dir, g, cfg, tc.Rustc), Layout: LayoutPaths(g)},
 			Graph: graphJSON, Metadata: mdJSON, Toolchain: tc}
 		// Saved only when nothing changed while Cargo read it.
 		if key, newest, err := cache.Fingerprint(args, environ, c.Inputs); err == nil && newest.Before(cfg.Start) {

@@ -80,6 +80,10 @@ type Job struct {
 type Link struct {
 	Path   string `json:"path"`
 	Target string `json:"target"`
+	// Entries makes Path a real directory holding a link to each entry of
+	// Target: a process working in Path sees a current directory that does not
+	// name Target (rustc records it in debug info and metadata).
+	Entries bool `json:"entries,omitempty"`
 }
 
 // OwnDirectives names a build-script run output and how this unit receives it.

@@ -181,7 +181,11 @@ func Save(path string, r *Record) error {
 		return err
 	}
 	if err := cache.WriteAtomic(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("recording the build: %w", err)
+		var pe *os.PathError
+		if !errors.As(err, &pe) {
+			err = errors.Unwrap(err) // WriteAtomic's message names path too
+		}
+		return fmt.Errorf("recording the build in %s: %w", path, err)
 	}
 	return nil
 }

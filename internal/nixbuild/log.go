@@ -12,6 +12,7 @@ import (
 const (
 	actBuilds       = 104
 	actBuild        = 105
+	actSubstitute   = 108
 	actBuildWaiting = 111
 	resBuildLogLine = 101
 	resProgress     = 105
@@ -70,11 +71,16 @@ type Tracker struct {
 	waiting  [][2]string       // CA derivation → the resolved derivation it waits for
 	original map[string]string // resolved derivation → the CA derivation it came from
 	Errors   []string          // error messages from Nix
-	builds   map[uint64]string
-	started  map[string]time.Time
-	Running  []string                 // drv paths building now, in start order
-	Duration map[string]time.Duration // drv path → how long its build took
-	Logs     map[string][]string      // drv path → its build log lines
+	// Warnings are Nix's warnings (an unreachable substituter, an unsigned
+	// substitute, ...), without colours, in order.
+	Warnings []string
+	// Substituted lists the store paths Nix substituted, in start order.
+	Substituted []string
+	builds      map[uint64]string
+	started     map[string]time.Time
+	Running     []string                 // drv paths building now, in start order
+	Duration    map[string]time.Duration // drv path → how long its build took
+	Logs        map[string][]string      // drv path → its build log lines
 	// Progress is the Builds activity's last count: done, expected, running,
 	// failed. With CA derivations Nix first expects to build every derivation with
 	// a CA input, then lowers the count as they resolve to existing results. After
@@ -106,6 +112,10 @@ func (t *Tracker) Handle(e Event) {
 		case actBuild:
 			drv := e.field(0)
 			t.builds[e.ID] = drv
+			// A build on a remote builder shows up as two activities.
+			if _, seen := t.started[drv]; seen {
+				break
+			}
 			t.Built = append(t.Built, drv)
 			t.Running = append(t.Running, drv)
 			t.started[drv] = t.now()
@@ -117,6 +127,8 @@ func (t *Tracker) Handle(e Event) {
 			if e.field(1) != "" {
 				t.original[e.field(1)] = e.field(0)
 			}
+		case actSubstitute:
+			t.Substituted = append(t.Substituted, e.field(0))
 		}
 	case "stop":
 		if drv, ok := t.builds[e.ID]; ok {
@@ -151,8 +163,11 @@ func (t *Tracker) Handle(e Event) {
 			}
 		}
 	case "msg":
-		if e.Level == 0 {
+		switch e.Level {
+		case 0:
 			t.Errors = append(t.Errors, ansi.Strip(e.Msg))
+		case 1:
+			t.Warnings = append(t.Warnings, strings.TrimPrefix(ansi.Strip(e.Msg), "warning: "))
 		}
 	}
 }

@@ -31,13 +31,10 @@ func newPlanner(in *Input) *planner {
 	return &planner{Input: in, Graph: g, Primary: primary, hashes: map[int]string{}}
 }
 
-// source is the source unit u reads, nil if the package has none.
+// source is the source unit u reads, nil if the package has none: the
+// package's whole source for every unit, build scripts included (a build.rs
+// may include!("src/shared.rs")), as under Cargo.
 func (c *planner) source(u *unitgraph.Unit) *Source {
-	if u.IsBuildScriptCompile() || u.IsBuildScriptRun() {
-		if s := c.BuildSources[u.PkgID]; s != nil {
-			return s
-		}
-	}
 	return c.Sources[u.PkgID]
 }
 

@@ -15,9 +15,6 @@ type Input struct {
 	Toolchain Toolchain        `json:"toolchain"`
 	// Sources maps a package id to its source as it goes into the store.
 	Sources map[string]*Source `json:"sources"`
-	// BuildSources maps a package id to the source its build script compiles and
-	// runs with, when that differs from Sources (its targets' .rs files left out).
-	BuildSources map[string]*Source `json:"buildSources,omitempty"`
 	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
 	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
 	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.

@@ -70,7 +70,10 @@ const (
 	StatusBuilt   Status = "built"   // its builder ran
 	StatusCached  Status = "cached"  // its output was in the store already
 	StatusCutOff  Status = "cut-off" // content-addressed: its inputs resolved to an existing result
-	StatusFailed  Status = "failed"  // its builder failed (a test run whose tests failed)
+	// StatusSubstituted: Nix fetched its output from a substituter (a binary cache).
+	StatusSubstituted Status = "substituted"
+	// StatusFailed: its builder failed (a test run whose tests failed).
+	StatusFailed Status = "failed"
 )
 
 // String names the node the way Cargo names units: "serde v1.0.152 (lib)".

@@ -204,9 +204,13 @@ func (c *planner) sourceArg(u *unitgraph.Unit, src string, j *job.Job) (string, 
 	if pkg.IsPath() {
 		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
 		if err == nil && !strings.HasPrefix(relPkg, "..") {
+			// rustc records its current directory (debug info, metadata): a
+			// directory of the sandbox, never the source's store path, keeps a
+			// path package's output the same when another of its files changes.
+			j.Dir = "ws"
 			srcArg = relSrc
+			j.Links = []job.Link{{Path: "ws", Target: src, Entries: true}}
 			if relPkg != "." {
-				j.Dir = "ws"
 				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
 				srcArg = relPkg + "/" + relSrc
 			}

@@ -22,6 +22,7 @@ type Failure struct {
 	Label string   // "greeter v0.2.1 (lib)"
 	Drv   string   // its derivation
 	Log   []string // what its builder printed: rustc's diagnostics, a build script's stderr
+	Note  string   // one line after the log saying why, if known (FailureNote)
 }
 
 // Failed shows each failure with its log, its derivation and how to see the
@@ -38,6 +39,9 @@ func Failed(units []Failure, color bool) *BuildError {
 				l = ansi.Strip(l)
 			}
 			fmt.Fprintf(&b, "%s\n", l)
+		}
+		if f.Note != "" {
+			fmt.Fprintf(&b, "%s\n", f.Note)
 		}
 		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", f.Drv, f.Drv)
 	}

@@ -16,15 +16,17 @@ import (
 
 // JSONReport is what `build --json` prints: stable field names for scripts.
 type JSONReport struct {
-	Result     string     `json:"result"`
-	OutLink    string     `json:"outLink,omitempty"`
-	Profile    string     `json:"profile"`
-	Elapsed    float64    `json:"elapsedSeconds"`
-	Registered int        `json:"registered"`
-	Built      int        `json:"built"`
-	Cached     int        `json:"cached"`
-	CutOff     int        `json:"cutOff"`
-	Units      []JSONUnit `json:"units"`
+	Result     string  `json:"result"`
+	OutLink    string  `json:"outLink,omitempty"`
+	Profile    string  `json:"profile"`
+	Elapsed    float64 `json:"elapsedSeconds"`
+	Registered int     `json:"registered"`
+	Built      int     `json:"built"`
+	Cached     int     `json:"cached"`
+	CutOff     int     `json:"cutOff"`
+	// Substituted counts units whose outputs Nix fetched from a substituter.
+	Substituted int        `json:"substituted,omitempty"`
+	Units       []JSONUnit `json:"units"`
 }
 
 // JSONUnit is one unit of a JSONReport.
@@ -36,7 +38,7 @@ type JSONUnit struct {
 	Kind    string  `json:"kind"`
 	Drv     string  `json:"drv"`
 	Out     string  `json:"out"`
-	Status  string  `json:"status"`            // built, cached or cut-off
+	Status  string  `json:"status"`            // built, cached, cut-off or substituted
 	Seconds float64 `json:"seconds,omitempty"` // build time of a built unit
 }
 
@@ -44,7 +46,7 @@ type JSONUnit struct {
 // node's Out and Status must be known.
 func JSON(w io.Writer, p *plan.Plan, s *Summary, outLink string) error {
 	jr := JSONReport{Result: s.Out, OutLink: outLink, Profile: s.Profile, Elapsed: s.Elapsed.Seconds(),
-		Registered: s.Registered, Built: s.Built, Cached: s.Cached, CutOff: s.CutOff, Units: []JSONUnit{}}
+		Registered: s.Registered, Built: s.Built, Cached: s.Cached, CutOff: s.CutOff, Substituted: s.Substituted, Units: []JSONUnit{}}
 	for _, n := range p.Nodes {
 		u := n.Unit
 		ju := JSONUnit{Unit: u.String(), Key: n.Key, Package: u.PkgID, Target: u.Target.Name, Kind: u.Kind(),

@@ -9,13 +9,15 @@ import (
 
 // Summary is what a finished build says at the end.
 type Summary struct {
-	Out        string // the result's store path
-	Units      int
-	Built      int // builders that ran
-	CutOff     int // content-addressed units resolved to an existing result
-	Cached     int // already in the store
-	Registered int // derivations this run added to the store
-	Elapsed    time.Duration
+	Out    string // the result's store path
+	Units  int
+	Built  int // builders that ran
+	CutOff int // content-addressed units resolved to an existing result
+	Cached int // already in the store
+	// Substituted counts units whose outputs Nix fetched from a substituter.
+	Substituted int
+	Registered  int // derivations this run added to the store
+	Elapsed     time.Duration
 	// Profile and Traits describe the roots' profile as Cargo's "Finished"
 	// line does: `dev`, "unoptimized + debuginfo".
 	Profile, Traits string
@@ -30,6 +32,8 @@ func Summarize(p *plan.Plan, out string, elapsed time.Duration) *Summary {
 			s.Built++
 		case plan.StatusCutOff:
 			s.CutOff++
+		case plan.StatusSubstituted:
+			s.Substituted++
 		default:
 			s.Cached++
 		}
@@ -60,14 +64,18 @@ func (s *Summary) Print(pr *Printer) {
 	if pr.Quiet {
 		return
 	}
-	line := fmt.Sprintf("%d %s: %d built, %d cached", s.Units, plural(s.Units, "unit"), s.Built, s.Cached)
+	line := fmt.Sprintf("%d %s: %d built, %d cached", s.Units, Plural(s.Units, "unit"), s.Built, s.Cached)
 	if s.CutOff > 0 {
 		line += fmt.Sprintf(", %d cut off early", s.CutOff)
+	}
+	if s.Substituted > 0 {
+		line += fmt.Sprintf(", %d substituted", s.Substituted)
 	}
 	pr.Line(line)
 }
 
-func plural(n int, word string) string {
+// Plural is word, or its plural unless n is 1.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return word
 	}

@@ -130,7 +130,7 @@ func RunsSummary(pr *Printer, runs []*plan.Node) {
 			cached++
 		}
 	}
-	line := fmt.Sprintf("%d test %s: %d ran, %d cached", len(runs), plural(len(runs), "run"), ran, cached)
+	line := fmt.Sprintf("%d test %s: %d ran, %d cached", len(runs), Plural(len(runs), "run"), ran, cached)
 	if host > 0 {
 		line += fmt.Sprintf(", %d on the host", host)
 	}

@@ -41,6 +41,10 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
 	Cache *cache.HashCache // remembers tree hashes across runs; nil hashes every time
+	// Exclude are absolute paths that never enter a source, nor anything below
+	// them: what the tool and Cargo write (the target directory wherever it is
+	// configured, the result link, the tool's cache).
+	Exclude []string
 
 	mu    sync.Mutex
 	repos map[string]*repoFiles // git top-level directory → its files
@@ -54,10 +58,11 @@ type repoFiles struct {
 
 // Select is the package-level Select, sharing git's answers.
 func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
+	skip := excludedBelow(dir, l.Exclude)
 	files, err := l.gitFiles(ctx, dir)
 	if err != nil || len(files) == 0 {
 		// Not in a git work tree, or a directory git ignores as a whole.
-		files, err = walkFiles(dir)
+		files, err = walkFiles(dir, skip)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listing sources of %s: %w", dir, err)
@@ -70,15 +75,15 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 	}
 	var keep []string
 	for _, f := range files {
-		if excluded(f, nested) {
+		if excluded(f, nested) || below(f, skip) {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, f))
 		if err != nil || !(fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0) {
 			continue // deleted but still in git's index, or not a file
 		}
-		if fi.Mode()&fs.ModeSymlink != 0 && gcRoot(filepath.Join(dir, f)) {
-			continue
+		if cache.IsResultLink(filepath.Join(dir, f)) {
+			continue // an earlier `nix build`'s GC root, whatever git says
 		}
 		keep = append(keep, f)
 	}
@@ -88,14 +93,6 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 		return nil, fmt.Errorf("hashing sources of %s: %w", dir, err)
 	}
 	return t, nil
-}
-
-// gcRoot reports a symlink into the Nix store, such as the `result` link a
-// build leaves in a package's directory: part of no source (else each build
-// would change the package it built, and build it again).
-func gcRoot(link string) bool {
-	target, err := os.Readlink(link)
-	return err == nil && strings.HasPrefix(target, "/nix/store/")
 }
 
 func excluded(f string, nested map[string]bool) bool {
@@ -183,7 +180,38 @@ func lsFiles(ctx context.Context, top string) ([]string, error) {
 	return files, nil
 }
 
-func walkFiles(dir string) ([]string, error) {
+// excludedBelow returns the paths of exclude inside dir, relative to it and
+// slash-separated. Both sides are compared as given and with symlinks
+// resolved, since Cargo may name the target directory either way.
+func excludedBelow(dir string, exclude []string) []string {
+	var rels []string
+	realDir, _ := filepath.EvalSymlinks(dir)
+	for _, e := range exclude {
+		realE, _ := filepath.EvalSymlinks(e)
+		for _, pair := range [][2]string{{dir, e}, {realDir, realE}} {
+			if pair[0] == "" || pair[1] == "" {
+				continue
+			}
+			rel, err := filepath.Rel(pair[0], pair[1])
+			if err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, "../") {
+				rels = append(rels, filepath.ToSlash(rel))
+			}
+		}
+	}
+	return rels
+}
+
+// below reports whether f is one of paths or inside one of them.
+func below(f string, paths []string) bool {
+	for _, p := range paths {
+		if f == p || strings.HasPrefix(f, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func walkFiles(dir string, skip []string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -191,7 +219,7 @@ func walkFiles(dir string) ([]string, error) {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		if d.IsDir() {
-			if rel == "target" || d.Name() == ".git" {
+			if rel == "target" || d.Name() == ".git" || below(filepath.ToSlash(rel), skip) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -269,18 +297,4 @@ func (t *Tree) Stage(tmp string) (string, error) {
 		}
 	}
 	return root, nil
-}
-
-// Without returns a copy of the tree without the files drop selects, under another name.
-func (t *Tree) Without(name string, drop func(rel string) bool) (*Tree, error) {
-	nt := &Tree{Dir: t.Dir, Name: name, cache: t.cache}
-	for _, f := range t.Files {
-		if !drop(f) {
-			nt.Files = append(nt.Files, f)
-		}
-	}
-	if err := nt.hash(); err != nil {
-		return nil, fmt.Errorf("hashing sources of %s: %w", t.Dir, err)
-	}
-	return nt, nil
 }

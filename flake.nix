@@ -36,6 +36,20 @@
         };
     in
     {
+      # Build a Cargo workspace from its plan file (cargo nix-unit plan), one
+      # derivation per unit, the same derivations as the CLI: see
+      # nix/build-workspace.nix and the README's "Use it from a flake".
+      lib = {
+        buildWorkspace = import ./nix/build-workspace.nix;
+        # buildWorkspace with pkgs' system and this flake's builder.
+        mkLib = pkgs: {
+          buildWorkspace = args: import ./nix/build-workspace.nix ({
+            system = pkgs.stdenv.hostPlatform.system;
+            builder = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/cargo-nix-unit-builder";
+          } // args);
+        };
+      };
+
       packages = forAllSystems (pkgs: rec {
         cargo-nix-unit = package pkgs;
         default = cargo-nix-unit;

@@ -11,8 +11,9 @@
 // Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate
 // at the bottom of the graph, and of the binary; then `test` a second time with
 // no edit (Cargo runs every test again, cargo-nix-unit replays the results it
-// kept). It also reports cargo-nix-unit's own share (planning and registration,
-// from --timings) per unit and its peak memory. It never runs in the test suite.
+// kept), and check from nothing against cargo check. It also reports
+// cargo-nix-unit's own share (planning and registration, from --timings) per
+// unit and its peak memory. It never runs in the test suite.
 package main
 
 import (
@@ -240,7 +241,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
-	return nil
+	return benchCheck(ws, runs, cnu, builder, tmp)
 }
 
 // benchSecondTest times `test` run a second time with no edit: Cargo runs

@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // jsonReport is the part of build --json these tests read.
@@ -62,7 +64,9 @@ func TestTwoUnitsOfOnePackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(lib, append(src, "// edited\n"...), 0o644); err != nil {
+	// A new edit each run: one seen before would be cached.
+	edit := fmt.Sprintf("// edited %d\n", time.Now().UnixNano())
+	if err := os.WriteFile(lib, append(src, edit...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rep := build()

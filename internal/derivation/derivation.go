@@ -78,6 +78,13 @@ func (w *Writer) Write(name, enc string, srcs []string, deps []*Drv) (*Drv, erro
 	if w.opts.CA {
 		d.Outputs["out"] = &nixdrv.Output{HashAlgorithm: "r:sha256"}
 		d.Env["out"] = job.Self
+		// What builtins.derivation keeps in the environment for
+		// `__contentAddressed = true; outputHashMode = "recursive";
+		// outputHashAlgo = "sha256";` (nix: libexpr/primops.cc,
+		// derivationStrict: __contentAddressed is consumed, the other two stay),
+		// so that the flake writes the same derivation.
+		d.Env["outputHashAlgo"] = "sha256"
+		d.Env["outputHashMode"] = "recursive"
 		res.Path, err = aterm.DrvPath(d)
 		if err != nil {
 			return nil, fmt.Errorf("derivation %s: %w", name, err)

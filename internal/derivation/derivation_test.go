@@ -38,3 +38,24 @@ func encode(t *testing.T, j *job.Job) string {
 	}
 	return enc
 }
+
+// A CA derivation's environment is what builtins.derivation gives for
+// __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"
+// (checked with nix derivation show, Nix 2.26): the flake writes the same.
+func TestCAEnvMatchesBuiltinsDerivation(t *testing.T) {
+	w := NewWriter(Options{CA: true, System: "x86_64-linux", Builder: "/nix/store/00000000000000000000000000000000-builder"})
+	d, err := w.Write("u", "{}", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"name": "u", "system": "x86_64-linux", "builder": "/nix/store/00000000000000000000000000000000-builder",
+		job.EnvVar: "{}", "out": job.Self, "outputHashAlgo": "sha256", "outputHashMode": "recursive"}
+	if len(d.Drv.Env) != len(want) {
+		t.Errorf("env %v, want %v", d.Drv.Env, want)
+	}
+	for k, v := range want {
+		if d.Drv.Env[k] != v {
+			t.Errorf("env %s = %q, want %q", k, d.Drv.Env[k], v)
+		}
+	}
+}

@@ -21,11 +21,18 @@ import (
 // Config says what to gather.
 type Config struct {
 	Query       Query
-	Rustc       string // "" = rustc on PATH
-	Nix         string // the nix program, part of the no-op fingerprint
-	BuilderPath string // "" = next to this program
+	Rustc       string         // "" = rustc on PATH
+	Toolchain   toolchain.Mode // --toolchain: "" = store
+	Nix         string         // the nix program, part of the no-op fingerprint
+	BuilderPath string         // "" = next to this program
 	// NoCache asks Cargo and rustc again and hashes every source.
 	NoCache bool
+	// Clippy lints the workspace members with the toolchain's clippy-driver
+	// (`cargo clippy`), given ClippyArgs (those after `--`).
+	Clippy     bool
+	ClippyArgs []string
+	// Describe gathers what the plan file needs besides (Describe).
+	Describe bool
 	// Start is when the command started: caches record only older inputs.
 	Start time.Time
 	// OutLink is the result link the build makes ("" for none), kept out of
@@ -58,6 +65,9 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Toolchain: tc, Cargo: time.Since(start)}
+	if err := useToolchain(tc, cfg); err != nil {
+		return nil, err
+	}
 	hashes := openHashCache(cfg)
 	defer hashes.Save()
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
@@ -69,6 +79,16 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
+	}
+	if cfg.Clippy {
+		if in.Clippy, err = clippy(tc, cfg.ClippyArgs); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Describe {
+		if err := Describe(ctx, in, tc, cfg.Query.Dir); err != nil {
+			return nil, err
+		}
 	}
 	r.Input = in
 	return r, nil
@@ -96,13 +116,18 @@ func openHashCache(cfg *Config) *cache.HashCache {
 func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclude []string) ([]*source.Tree, error) {
 	var trees []*source.Tree
 	lister := &source.Lister{Cache: hashes, Exclude: exclude}
+	crates := &source.Lister{Cache: hashes, Exclude: exclude, Unpacked: true}
 	for _, u := range in.Graph.Units {
 		pkg := u.Package
 		if _, ok := in.Sources[pkg.ID]; ok {
 			continue
 		}
 		name := plan.SanitizeName(pkg.Name + "-" + pkg.Version + "-source")
-		t, err := lister.Select(ctx, pkg.Dir(), name)
+		l := lister
+		if !pkg.IsPath() {
+			l = crates
+		}
+		t, err := l.Select(ctx, pkg.Dir(), name)
 		if err != nil {
 			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
 		}
@@ -114,5 +139,5 @@ func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclu
 }
 
 func planSource(t *source.Tree) *plan.Source {
-	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path}
+	return &plan.Source{Name: t.Name, Dir: t.Dir, Files: t.Files, Path: t.Path, NarHash: t.NarHash}
 }

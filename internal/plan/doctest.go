@@ -11,7 +11,7 @@ import (
 // to_doc_test collection): rustdoc compiles every example of the library
 // against it and its dependencies and runs each, in the package's directory.
 // The arguments are Cargo's, in Cargo's order, except --color, always auto
-// (the sandbox is no terminal) and RUSTDOCFLAGS, which are not read.
+// (the sandbox is no terminal).
 func (c *planner) doctestRun(d *Node, nodes []*Node) (*Node, error) {
 	u := d.Unit
 	pkg := u.Package
@@ -63,6 +63,7 @@ func (c *planner) doctestRun(d *Node, nodes []*Node) (*Node, error) {
 	}
 	a = append(a, "--check-cfg", "cfg(docsrs,test)", "--check-cfg", checkCfgFeatures(pkg))
 	args.DirectivesAt = len(a)
+	a = append(a, c.Rustdocflags...)
 	a = append(a, "--error-format", "human")
 	j.Args, j.Doctest = a, args
 

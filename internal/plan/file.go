@@ -9,15 +9,21 @@ import (
 )
 
 // FileVersion is the version of the plan file; it changes when a field is
-// removed or changes meaning.
-const FileVersion = 1
+// removed or changes meaning. Version 2: sources say where they come from
+// (kind, crate, git, narHash), jobs name the toolchain's sysroot as
+// @{toolchain}, and the file lists the toolchain and the files it follows from.
+const FileVersion = 2
 
 // File is the plan as data: every unit's derivation as the CLI writes it, with
-// dependencies named by key and sources by name instead of store paths, so
-// that whoever writes the derivations elsewhere (the flake) writes the same
-// ones. docs/plan-json.md describes it.
+// dependencies named by key, sources by name and the toolchain by a ref
+// instead of store paths, so that whoever writes the derivations elsewhere
+// (the flake) writes the same ones. docs/plan-json.md describes it.
 type File struct {
-	Version int          `json:"version"`
+	Version   int           `json:"version"`
+	Toolchain FileToolchain `json:"toolchain"`
+	// Checked are the files the plan follows from (Cargo.lock, the manifests
+	// inside the workspace) with their hashes: a differing one makes it stale.
+	Checked []Checked    `json:"checked"`
 	Sources []FileSource `json:"sources"` // sorted by name
 	Units   []FileUnit   `json:"units"`   // each after its dependencies
 	Result  FileUnit     `json:"result"`  // gathers the roots' outputs
@@ -27,12 +33,44 @@ type File struct {
 	HostPaths []string `json:"hostPaths,omitempty"`
 }
 
-// FileSource is a package's source: which files of which directory.
+// FileToolchain is the toolchain the jobs were planned for; the jobs name its
+// sysroot as @{toolchain}, which the flake's user gives.
+type FileToolchain struct {
+	Version    string   `json:"version"` // rustc -vV
+	Host       string   `json:"host"`
+	Components []string `json:"components,omitempty"`
+}
+
+// FileSource is a package's source: which files, and where they come from.
 type FileSource struct {
 	Name string `json:"name"` // the store path's name
-	// Dir is relative to the workspace root for a package inside it, else absolute.
-	Dir   string   `json:"dir"`
-	Files []string `json:"files"` // relative to Dir, sorted
+	// Kind is "path" (a path package), "registry", "git" or "directory" (see Origin).
+	Kind string `json:"kind"`
+	// Dir is where the files are for path and directory sources: relative to
+	// the workspace root inside it, else absolute.
+	Dir   string   `json:"dir,omitempty"`
+	Files []string `json:"files"` // relative to the package's directory, sorted
+	// NarHash is the NAR hash of exactly these files (SRI): a registry
+	// source's fixed-output hash.
+	NarHash string     `json:"narHash,omitempty"`
+	Crate   *FileCrate `json:"crate,omitempty"` // registry sources
+	Git     *FileGit   `json:"git,omitempty"`   // git sources
+}
+
+// FileCrate is a registry crate's .crate file.
+type FileCrate struct {
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Source   string `json:"source"`             // as Cargo.lock names it
+	Checksum string `json:"checksum,omitempty"` // Cargo.lock's sha256 of the .crate
+	URL      string `json:"url,omitempty"`      // "" when the registry's dl could not be found
+}
+
+// FileGit is a git package's checkout.
+type FileGit struct {
+	URL    string `json:"url"`
+	Rev    string `json:"rev"`
+	Subdir string `json:"subdir,omitempty"`
 }
 
 // FileUnit is one derivation.
@@ -44,7 +82,8 @@ type FileUnit struct {
 	Source string   `json:"source,omitempty"`
 	Store  []string `json:"store,omitempty"` // other store paths it reads
 	// Job is the builder's job exactly as the derivation's cargoNixUnitJob
-	// holds it once every ref (@{out:KEY}, @{source:NAME}) is replaced.
+	// holds it once every ref (@{out:KEY}, @{source:NAME}, @{toolchain}) is
+	// replaced.
 	Job string `json:"job"`
 	// OnHost marks a test run made on the host: it has no derivation.
 	OnHost bool `json:"onHost,omitempty"`
@@ -52,8 +91,14 @@ type FileUnit struct {
 
 // File returns the plan as data.
 func (p *Plan) File() (*File, error) {
-	f := &File{Version: FileVersion, HostPaths: p.HostPaths}
-	root := p.Input.Graph.Workspace.WorkspaceRoot
+	in := p.Input
+	f := &File{Version: FileVersion, HostPaths: p.HostPaths, Checked: in.Checked,
+		Toolchain: FileToolchain{Version: in.Toolchain.Version, Host: in.Toolchain.Host, Components: in.Toolchain.Components}}
+	if f.Checked == nil {
+		f.Checked = []Checked{}
+	}
+	root := in.Graph.Workspace.WorkspaceRoot
+	toolchain := toolchainRefs(in.Toolchain.Rustc)
 	seen := map[string]bool{}
 	unit := func(n *Node) (FileUnit, error) {
 		fu := FileUnit{Key: n.Key, Name: n.Name, Deps: []string{}, Store: n.Store}
@@ -67,11 +112,11 @@ func (p *Plan) File() (*File, error) {
 			fu.Source = s.Name
 			if !seen[s.Name] {
 				seen[s.Name] = true
-				f.Sources = append(f.Sources, FileSource{Name: s.Name, Dir: relativeTo(root, s.Dir), Files: s.Files})
+				f.Sources = append(f.Sources, fileSource(s, n.Unit.Package.ID, in.Origins, root, n.Unit.Package.Name, n.Unit.Package.Version))
 			}
 		}
-		var err error
-		fu.Job, err = n.Job.Encode()
+		enc, err := n.Job.Encode()
+		fu.Job = toolchain.Replace(enc)
 		return fu, err
 	}
 	for _, n := range p.Nodes {
@@ -95,6 +140,40 @@ func (p *Plan) File() (*File, error) {
 	}
 	sort.Slice(f.Sources, func(a, b int) bool { return f.Sources[a].Name < f.Sources[b].Name })
 	return f, nil
+}
+
+// fileSource describes s, the source of the package with id.
+func fileSource(s *Source, id string, origins map[string]*Origin, root, name, version string) FileSource {
+	fs := FileSource{Name: s.Name, Kind: "path", Files: s.Files}
+	o := origins[id]
+	if o != nil {
+		// A path package's hash changes with every edit: not part of the plan.
+		fs.NarHash = s.NarHash
+	}
+	switch {
+	case o == nil || o.Kind == "directory":
+		if o != nil {
+			fs.Kind = o.Kind
+		}
+		fs.Dir = relativeTo(root, s.Dir)
+	case o.Kind == "registry":
+		fs.Kind = o.Kind
+		fs.Crate = &FileCrate{Name: name, Version: version, Source: o.Source, Checksum: o.Checksum, URL: o.URL}
+	case o.Kind == "git":
+		fs.Kind = o.Kind
+		fs.Git = &FileGit{URL: o.Git, Rev: o.Rev, Subdir: o.Subdir}
+	}
+	return fs
+}
+
+// toolchainRefs replaces the toolchain's sysroot (rustc's directory's parent)
+// with @{toolchain} in a job: as a path's prefix or a whole JSON string.
+func toolchainRefs(rustc string) *strings.Replacer {
+	if rustc == "" {
+		return strings.NewReplacer()
+	}
+	sysroot := filepath.Dir(filepath.Dir(rustc))
+	return strings.NewReplacer(sysroot+"/", ToolchainRef+"/", `"`+sysroot+`"`, `"`+ToolchainRef+`"`)
 }
 
 // Write writes f as indented JSON.

@@ -38,6 +38,18 @@ type Input struct {
 	// ProfileInherits maps each custom profile to the one it inherits from: a
 	// build script's PROFILE follows the chain to release or debug.
 	ProfileInherits map[string]string `json:"profileInherits,omitempty"`
+	// Clippy, when set, lints the workspace members' units with clippy-driver,
+	// as `cargo clippy` does.
+	Clippy *Clippy `json:"clippy,omitempty"`
+	// Rustdocflags are the flags Cargo appends to rustdoc's command line
+	// (CARGO_ENCODED_RUSTDOCFLAGS or RUSTDOCFLAGS), as rustflags are to rustc's.
+	Rustdocflags []string `json:"rustdocflags,omitempty"`
+	// Origins maps a non-path package id to where its source comes from; only
+	// gathered for the plan file (gather.Config.Describe).
+	Origins map[string]*Origin `json:"origins,omitempty"`
+	// Checked are Cargo.lock and the manifests inside the workspace, sorted by
+	// file; only gathered for the plan file.
+	Checked []Checked `json:"checked,omitempty"`
 	// Test asks for the runs of `cargo test`; nil plans none (build).
 	Test *TestInput `json:"test,omitempty"`
 }
@@ -64,10 +76,7 @@ type TestInput struct {
 type Toolchain struct {
 	Rustc   string `json:"rustc"` // absolute path of the real rustc (not a rustup proxy)
 	Rustdoc string `json:"rustdoc"`
-	Cargo   string `json:"cargo"` // the CARGO variable: Cargo of the same toolchain
-	// Sysroot is rustc's sysroot: test executables that link the standard
-	// library dynamically (proc-macro tests) find it under lib/ there.
-	Sysroot string `json:"sysroot"`
+	Cargo   string `json:"cargo"`  // the CARGO variable: Cargo of the same toolchain
 	Linker  string `json:"linker"` // absolute path given as -C linker=; "" leaves rustc's default
 	Host    string `json:"host"`   // host triple
 	// Version is `rustc -vV`, part of every unit's hash.
@@ -77,6 +86,9 @@ type Toolchain struct {
 	// follows the profile).
 	Cfg  map[string][]string `json:"cfg"`
 	Path string              `json:"path"` // PATH for every process the jobs run
+	// Components are the toolchain's installed components (rustup's
+	// lib/rustlib/components), "" entries never; nil when unknown.
+	Components []string `json:"components,omitempty"`
 }
 
 // Source is a package's directory as it goes into the store.
@@ -86,4 +98,6 @@ type Source struct {
 	Files []string `json:"files"` // relative to Dir, slash-separated, sorted
 	// Path is the store path these files get (by NAR hash), "" when not computed.
 	Path string `json:"path,omitempty"`
+	// NarHash is the NAR hash of these files (SRI, sha256-…), "" when not computed.
+	NarHash string `json:"narHash,omitempty"`
 }

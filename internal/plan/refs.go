@@ -14,6 +14,9 @@ import (
 const (
 	outRefPrefix    = "@{out:"
 	sourceRefPrefix = "@{source:"
+	// ToolchainRef stands, in the plan file only, for the toolchain's sysroot:
+	// the flake's user gives it (rustToolchain), the CLI found it.
+	ToolchainRef = "@{toolchain}"
 )
 
 // OutRef stands for the output of the unit with key.

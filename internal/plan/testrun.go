@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
@@ -132,11 +133,10 @@ func (c *planner) testRun(t *Node, nodes []*Node) (*Node, error) {
 		j.Args = append(j.Args, "--quiet")
 	}
 	j.Env = c.pkgEnv(pkg, src)
-	if c.Toolchain.Sysroot != "" {
-		// Proc-macro tests link the standard library dynamically.
-		sysroot := c.Toolchain.Sysroot
-		j.Env["LD_LIBRARY_PATH"] = filepath.Join(sysroot, "lib", "rustlib", c.triple(u), "lib") + ":" + filepath.Join(sysroot, "lib")
-	}
+	// Proc-macro tests link the standard library dynamically. rustc is
+	// <sysroot>/bin/rustc, on the host or in the store.
+	sysroot := filepath.Dir(filepath.Dir(c.Toolchain.Rustc))
+	j.Env["LD_LIBRARY_PATH"] = filepath.Join(sysroot, "lib", "rustlib", c.triple(u), "lib") + ":" + filepath.Join(sysroot, "lib")
 	deps := map[int]bool{t.Index: true}
 	for _, d := range u.Dependencies {
 		du := &c.Graph.Units[d.Index]
@@ -246,4 +246,10 @@ func (c *planner) triple(u *unitgraph.Unit) string {
 		return *u.Platform
 	}
 	return c.Toolchain.Host
+}
+
+// unitReceiver describes u to its build script's directives, as depArgs does.
+func unitReceiver(u *unitgraph.Unit) buildscript.Receiver {
+	return buildscript.Receiver{Kind: receiverKind(u), Name: u.Target.Name, CrateTypes: u.Target.CrateTypes,
+		Test: rustcTest(u), PackageHasLib: u.Package.HasLib()}
 }

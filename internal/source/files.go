@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,6 +27,9 @@ type Tree struct {
 	Name  string   // store path name
 	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
 	Path  string   // the store path Nix gives this tree
+	// NarHash is the NAR hash of the tree (SRI, sha256-…): a fixed-output
+	// derivation with this recursive hash and Name has Path as its output.
+	NarHash string
 
 	cache *cache.HashCache // nil: hash every time
 }
@@ -41,6 +46,9 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
 	Cache *cache.HashCache // remembers tree hashes across runs; nil hashes every time
+	// Unpacked says the directories are crates Cargo unpacked or a directory
+	// source holds: the files Cargo adds to them stay out (addedByCargo).
+	Unpacked bool
 	// Exclude are absolute paths that never enter a source, nor anything below
 	// them: what the tool and Cargo write (the target directory wherever it is
 	// configured, the result link, the tool's cache).
@@ -75,7 +83,7 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 	}
 	var keep []string
 	for _, f := range files {
-		if excluded(f, nested) || below(f, skip) {
+		if excluded(f, nested) || below(f, skip) || l.Unpacked && addedByCargo[f] {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, f))
@@ -97,7 +105,8 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 
 func excluded(f string, nested map[string]bool) bool {
 	parts := strings.Split(f, "/")
-	if parts[0] == "target" {
+	// The plan file (cargo nix-unit plan) describes the sources: it is not one.
+	if parts[0] == "target" || f == "nix-unit.json" {
 		return true
 	}
 	for i, p := range parts {
@@ -238,6 +247,7 @@ func (t *Tree) hash() error {
 		return err
 	}
 	t.Path = aterm.StorePathForSource(sum, t.Name)
+	t.NarHash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 	return nil
 }
 
@@ -288,13 +298,43 @@ func (t *Tree) Stage(tmp string) (string, error) {
 			}
 			continue
 		}
-		data, err := os.ReadFile(from)
-		if err != nil {
-			return "", err
+		// A hard link costs nothing whatever the size (a toolchain is 600 MB);
+		// the store reads the file and the staged name goes away afterwards.
+		if os.Link(from, to) == nil {
+			continue
 		}
-		if err := os.WriteFile(to, data, fi.Mode().Perm()); err != nil {
+		if err := copyFile(from, to, fi.Mode().Perm()); err != nil {
 			return "", err
 		}
 	}
 	return root, nil
+}
+
+func copyFile(from, to string, perm fs.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// NewTree is the tree of the given files below dir (relative, slash-separated),
+// with its store path; cache remembers the hash by the files' identity (nil:
+// hash every time). For trees selected by other rules than a package's.
+func NewTree(dir, name string, files []string, hashes *cache.HashCache) (*Tree, error) {
+	t := &Tree{Dir: dir, Name: name, Files: append([]string(nil), files...), cache: hashes}
+	sort.Strings(t.Files)
+	if err := t.hash(); err != nil {
+		return nil, fmt.Errorf("hashing %s: %w", dir, err)
+	}
+	return t, nil
 }

@@ -1,0 +1,244 @@
+package gather
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+)
+
+// Describe adds what only the plan file needs: where each non-path package's
+// source comes from (Cargo.lock's checksums, the registries' download URLs
+// after source replacement, git revisions), the hashes of Cargo.lock and the
+// manifests, and the toolchain's components. A sparse registry's config.json
+// is read over HTTP.
+func Describe(ctx context.Context, in *plan.Input, tc *toolchain.Toolchain, dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	cc, err := cargoconfig.Load(dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	root := in.Graph.Workspace.WorkspaceRoot
+	lock, err := readLock(filepath.Join(root, "Cargo.lock"))
+	if err != nil {
+		return err
+	}
+	in.Toolchain.Components = components(tc.HostSysroot)
+	if in.Checked, err = checked(in, root); err != nil {
+		return err
+	}
+	in.Origins = map[string]*plan.Origin{}
+	dls := map[string]string{} // index URL → dl template
+	for _, u := range in.Graph.Units {
+		pkg := u.Package
+		if pkg.IsPath() || in.Origins[pkg.ID] != nil {
+			continue
+		}
+		o, err := origin(ctx, pkg.Name, pkg.Version, *pkg.Source, pkg.Dir(), cc, lock, dls)
+		if err != nil {
+			return fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+		}
+		in.Origins[pkg.ID] = o
+	}
+	return nil
+}
+
+type lockFile map[string]string // "name version source" → checksum
+
+func readLock(path string) (lockFile, error) {
+	var f struct {
+		Package []struct{ Name, Version, Source, Checksum string } `toml:"package"`
+	}
+	if _, err := toml.DecodeFile(path, &f); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	l := lockFile{}
+	for _, p := range f.Package {
+		l[p.Name+" "+p.Version+" "+p.Source] = p.Checksum
+	}
+	return l, nil
+}
+
+// origin describes one package's source (kind+url, as cargo metadata gives it).
+func origin(ctx context.Context, name, version, src, dir string, cc *cargoconfig.Config, lock lockFile, dls map[string]string) (*plan.Origin, error) {
+	kind, url, ok := strings.Cut(src, "+")
+	if !ok {
+		return nil, fmt.Errorf("source %q: not kind+url", src)
+	}
+	o := &plan.Origin{Source: src, Checksum: lock[name+" "+version+" "+src]}
+	if kind == "git" {
+		// git+URL?branch=…#commit: the locked commit follows '#'.
+		repo, rev, _ := strings.Cut(url, "#")
+		repo, _, _ = strings.Cut(repo, "?")
+		def, err := cc.Serving("git", repo)
+		if err != nil {
+			return nil, err
+		}
+		if def.Git == "" {
+			o.Kind = "directory"
+			return o, nil
+		}
+		o.Kind, o.Git, o.Rev, o.Subdir = "git", repo, rev, gitSubdir(dir)
+		return o, nil
+	}
+	def, err := cc.Serving(kind, url)
+	if err != nil {
+		return nil, err
+	}
+	if def.Registry == "" {
+		o.Kind = "directory"
+		return o, nil
+	}
+	o.Kind = "registry"
+	index := def.Registry
+	dl, seen := dls[index]
+	if !seen {
+		dl = configDL(ctx, index)
+		dls[index] = dl
+	}
+	if dl != "" {
+		o.URL = DownloadURL(dl, name, version, o.Checksum)
+	}
+	return o, nil
+}
+
+// gitSubdir is a git package's directory relative to its checkout (the
+// nearest directory above it holding .git or Cargo's .cargo-ok).
+func gitSubdir(dir string) string {
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		for _, mark := range []string{".git", ".cargo-ok"} {
+			if _, err := os.Lstat(filepath.Join(d, mark)); err == nil {
+				rel, _ := filepath.Rel(d, dir)
+				if rel == "." {
+					return ""
+				}
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return ""
+}
+
+// configDL reads the dl template from a sparse registry's config.json; "" for
+// a git index (its config.json is inside the repository) or when it cannot be read.
+func configDL(ctx context.Context, index string) string {
+	base, ok := strings.CutPrefix(index, "sparse+")
+	if !ok {
+		return ""
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"config.json", nil)
+	if err != nil {
+		return ""
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return ""
+	}
+	var cfg struct {
+		DL string `json:"dl"`
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil || json.Unmarshal(b, &cfg) != nil {
+		return ""
+	}
+	return cfg.DL
+}
+
+// DownloadURL fills in a registry's dl template as Cargo does (cargo:
+// sources/registry/download.rs): {crate}, {version}, {prefix}, {lowerprefix},
+// {sha256-checksum}; without any, /{crate}/{version}/download is appended.
+func DownloadURL(dl, name, version, checksum string) string {
+	markers := []string{"{crate}", "{version}", "{prefix}", "{lowerprefix}", "{sha256-checksum}"}
+	has := false
+	for _, m := range markers {
+		has = has || strings.Contains(dl, m)
+	}
+	if !has {
+		return strings.TrimSuffix(dl, "/") + "/" + name + "/" + version + "/download"
+	}
+	prefix := cratePrefix(name)
+	return strings.NewReplacer("{crate}", name, "{version}", version, "{prefix}", prefix,
+		"{lowerprefix}", strings.ToLower(prefix), "{sha256-checksum}", checksum).Replace(dl)
+}
+
+// cratePrefix is the index directory of a crate name (cargo: make_dep_prefix).
+func cratePrefix(name string) string {
+	switch len(name) {
+	case 1, 2:
+		return fmt.Sprint(len(name))
+	case 3:
+		return "3/" + name[:1]
+	}
+	return name[:2] + "/" + name[2:4]
+}
+
+// checked hashes Cargo.lock, the workspace's manifest and every path
+// package's manifest inside the workspace.
+func checked(in *plan.Input, root string) ([]plan.Checked, error) {
+	files := map[string]bool{"Cargo.lock": true}
+	if _, err := os.Stat(filepath.Join(root, "Cargo.toml")); err == nil {
+		files["Cargo.toml"] = true
+	}
+	for _, u := range in.Graph.Units {
+		if !u.Package.IsPath() {
+			continue
+		}
+		rel, err := filepath.Rel(root, u.Package.ManifestPath)
+		if err == nil && !strings.HasPrefix(rel, "..") {
+			files[filepath.ToSlash(rel)] = true
+		}
+	}
+	var out []plan.Checked
+	for f := range files {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f, err)
+		}
+		sum := sha256.Sum256(b)
+		out = append(out, plan.Checked{File: f, SHA256: hex.EncodeToString(sum[:])})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].File < out[b].File })
+	return out, nil
+}
+
+// components lists rustup's installed components of the toolchain at
+// sysroot; nil for a toolchain without the list (Debian's, nixpkgs').
+func components(sysroot string) []string {
+	b, err := os.ReadFile(filepath.Join(sysroot, "lib", "rustlib", "components"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

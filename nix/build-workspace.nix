@@ -1,0 +1,159 @@
+# lib.buildWorkspace: a Cargo workspace's units as Nix derivations, written
+# with builtins.derivation from the plan file `cargo nix-unit plan` writes
+# (docs/plan-json.md): the very derivations the CLI registers, one per unit.
+# Nothing is generated beyond reading the JSON; no import-from-derivation.
+{
+  # The workspace: a path (./.) or a store path holding it.
+  src,
+  # The plan file; by default nix-unit.json at the workspace root.
+  plan ? src + "/nix-unit.json",
+  # The toolchain's sysroot (holding bin/rustc): a store path, or a host path
+  # string when the sandbox shows it (extra-sandbox-paths).
+  rustToolchain,
+  # The builder executable (cargo-nix-unit-builder) as a store path: the
+  # CLI's (its `nix store add-path` copy) for the same derivations as the CLI.
+  builder,
+  system,
+  contentAddressed ? true,
+}:
+let
+  inherit (builtins) hasContext appendContext substring stringLength replaceStrings
+    listToAttrs map filter concatStringsSep head match elem storeDir;
+
+  p = builtins.fromJSON (builtins.readFile plan);
+  planVersion = 2;
+
+  # A store path given as a plain string becomes an input source, as the
+  # CLI's store paths are; one with context (a derivation's output) keeps it.
+  storeInput = s:
+    let
+      str = toString s;
+      root = head (match "(${storeDir}/[^/]+).*" str);
+    in
+    if hasContext str || match "${storeDir}/.*" str == null then str
+    else appendContext str { ${root} = { path = true; }; };
+
+  # Only the context of s, as an empty string.
+  contextOf = s: substring 0 0 s;
+
+  stale = filter (c: builtins.hashFile "sha256" (src + "/${c.file}") != c.sha256) p.checked;
+
+  checked =
+    if p.version != planVersion then
+      throw "cargo-nix-unit: ${toString plan} is a version ${toString p.version} plan file; this flake reads version ${toString planVersion}: run `cargo nix-unit plan` with the same cargo-nix-unit"
+    else if stale != [ ] then
+      throw "cargo-nix-unit: ${(head stale).file} changed since ${baseNameOf (toString plan)} was written: run `cargo nix-unit plan` and commit the file"
+    else p;
+
+  builderPath = storeInput builder;
+  toolchain = storeInput rustToolchain;
+
+  # A directory inside src, admitting exactly the planned files (so the store
+  # path is the one the CLI's copy gets).
+  filtered = s: base:
+    let
+      dirs = listToAttrs (builtins.concatMap (f:
+        let parts = builtins.split "/" f;
+            comps = filter builtins.isString parts;
+            n = builtins.length comps;
+        in builtins.genList (i: { name = concatStringsSep "/" (builtins.genList (k: builtins.elemAt comps k) (i + 1)); value = i + 1 < n; }) n
+      ) s.files);
+      prefix = toString base + "/";
+    in
+    builtins.path {
+      path = base;
+      name = s.name;
+      filter = path: type:
+        let rel = builtins.substring (stringLength prefix) (-1) (toString path);
+        in dirs ? ${rel} && (type == "directory") == dirs.${rel};
+    };
+
+  fromSrc = s:
+    if s.dir == "" || s.dir == "." then filtered s src
+    else if substring 0 1 s.dir == "/" then
+      throw "cargo-nix-unit: the source ${s.name} is the directory ${s.dir}, outside src: vendor it into the workspace (cargo vendor, a directory source inside it) and run `cargo nix-unit plan` again"
+    else filtered s (src + "/${s.dir}");
+
+  # A registry crate: the .crate fetched by its Cargo.lock checksum, unpacked
+  # by the builder into exactly the planned files, a fixed-output derivation
+  # whose hash is their NAR hash: the same store path as the CLI's copy.
+  crateFile = s: builtins.derivation {
+    name = "${s.crate.name}-${s.crate.version}.crate";
+    system = "builtin";
+    builder = "builtin:fetchurl";
+    url = s.crate.url;
+    outputHashMode = "flat";
+    outputHashAlgo = "sha256";
+    outputHash = s.crate.checksum;
+  };
+  unpacked = s:
+    let crate = crateFile s; in
+    builtins.derivation {
+      name = s.name;
+      inherit system;
+      builder = builderPath;
+      cargoNixUnitJob = builtins.toJSON {
+        unit = s.name;
+        action = "unpack-crate";
+        crate = crate.outPath;
+        prefix = "${s.crate.name}-${s.crate.version}/";
+        files = s.files;
+      };
+      outputHashMode = "recursive";
+      outputHash = s.narHash;
+    };
+  fromRegistry = s:
+    if s.crate.checksum or "" == "" || s.crate.url or "" == "" then
+      throw "cargo-nix-unit: the crate ${s.crate.name} ${s.crate.version} (${s.crate.source}) has ${if s.crate.checksum or "" == "" then "no checksum in Cargo.lock" else "no download URL in the plan (its registry's config.json could not be read)"}: vendor it into the workspace (cargo vendor, a directory source inside it) and run `cargo nix-unit plan` again"
+    else unpacked s;
+
+  fromGit = s:
+    let repo = builtins.fetchGit { url = s.git.url; rev = s.git.rev; allRefs = true; };
+    in filtered s (if s.git.subdir or "" == "" then repo else repo + "/${s.git.subdir}");
+
+  sources = listToAttrs (map (s: {
+    name = s.name;
+    value =
+      if s.kind == "registry" then fromRegistry s
+      else if s.kind == "git" then fromGit s
+      else fromSrc s;
+  }) checked.sources);
+
+  caAttrs = if contentAddressed then {
+    __contentAddressed = true;
+    outputHashMode = "recursive";
+    outputHashAlgo = "sha256";
+  } else { };
+
+  # The CLI's derivation.Writer: the job in the environment, or through a file
+  # above 64 KiB (passAsFile); inputs are the builder, the toolchain, the
+  # unit's source, its declared store paths and the units its job names.
+  mkUnit = u:
+    let
+      deps = map (k: units.${k}) u.deps;
+      source = if u ? source then [ (toString sources.${u.source}) ] else [ ];
+      from = [ "@{toolchain}" ] ++ map (k: "@{out:${k}}") u.deps ++ (if u ? source then [ "@{source:${u.source}}" ] else [ ]);
+      to = [ toolchain ] ++ map (d: d.outPath) deps ++ source;
+      inputs = [ builderPath toolchain ] ++ map (d: d.outPath) deps ++ source ++ map storeInput (u.store or [ ]);
+      job = replaceStrings from to u.job + concatStringsSep "" (map contextOf inputs);
+    in
+    builtins.derivation ({
+      inherit (u) name;
+      inherit system;
+      builder = builderPath;
+      cargoNixUnitJob = job;
+    } // caAttrs // (if stringLength job > 65536 then { passAsFile = [ "cargoNixUnitJob" ]; } else { }));
+
+  units = listToAttrs (map (u: { name = u.key; value = mkUnit u; }) checked.units);
+
+  # bins.<name>: the unit building each binary (its output holds bin/<name>).
+  bins = listToAttrs (builtins.concatMap (u:
+    let m = match ".* \\(bin ([^)]+)\\)" (u.unit or ""); in
+    if m == null then [ ] else [ { name = head m; value = units.${u.key}; } ]
+  ) checked.units);
+in
+{
+  default = mkUnit checked.result;
+  inherit units bins sources;
+  plan = checked;
+}

@@ -1,42 +1,58 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
 var testCommand = &cli.Command{
 	Name:      "test",
-	Usage:     "build the test executables, each unit as its own Nix derivation, and run them",
+	Usage:     "execute all unit and integration tests and build examples of a local package, each unit and each test run its own Nix derivation",
 	ArgsUsage: "[-- TEST ARGS]",
-	Description: `Builds what ` + "`cargo build --tests`" + ` would build (or the targets selected with --lib,
---bin, --test, ...) through Nix, then runs every test executable on this machine, in the
-package's directory, as ` + "`cargo test`" + ` does. Arguments after -- go to every test executable.
-Doctests are not run.
+	Description: `Builds what ` + "`cargo test`" + ` builds (or the targets selected with --lib, --bin,
+--test, --doc, ...) through Nix, then runs every test executable, then every library's
+doctests (rustdoc --test), as ` + "`cargo test`" + ` does. Each run is a derivation of its own,
+run in the Nix sandbox with the package's source as its working directory: a run whose
+inputs did not change is not run again, its output is shown as it was, marked (cached).
+Arguments after -- go to every test harness (filters, --nocapture, --test-threads).
+Tests that need the host (the network, devices, the real home) run on this machine, in
+the package's directory and every time, with --on-host, or when their package names them
+in ` + "`on-host`" + ` of [package.metadata.nix-unit].
 
 Examples:
    cargo nix-unit test
-   cargo nix-unit test -p greeter --lib -- --nocapture`,
+   cargo nix-unit test -p greeter --lib -- --nocapture
+   cargo nix-unit test --no-fail-fast --on-host`,
 	Flags: append(append(append(cargoFlags(), nixFlags()...), outputFlags()...),
-		&cli.BoolFlag{Name: "no-fail-fast", Usage: "run every test executable, even after one failed"},
+		&cli.BoolFlag{Name: "doc", Usage: "test only this library's documentation"},
+		&cli.BoolFlag{Name: "no-run", Usage: "compile, but don't run tests"},
+		&cli.BoolFlag{Name: "no-fail-fast", Usage: "run all tests regardless of failure"},
+		&cli.BoolFlag{Name: "on-host", Usage: "run the test executables on this machine, outside the sandbox and uncached (doctests stay in the sandbox)"},
 	),
 	Action: func(c *cli.Context) error {
 		cfg, err := buildConfig(c, true)
 		if err != nil {
 			return err
 		}
-		selected := false
-		for _, f := range []string{"lib", "bins", "tests", "benches", "examples", "all-targets"} {
-			selected = selected || c.Bool(f)
+		if c.Bool("doc") && c.Bool("no-run") {
+			return errors.New("can't skip running doc tests with --no-run")
 		}
-		for _, f := range []string{"bin", "test", "bench", "example"} {
-			selected = selected || len(c.StringSlice(f)) > 0
+		q := &cfg.Gather.Query
+		q.Command = "test"
+		if c.Bool("doc") {
+			q.BuildArgs = append(q.BuildArgs, "--doc")
 		}
-		if !selected {
-			q := &cfg.Gather.Query
-			q.BuildArgs = append(q.BuildArgs, "--tests")
+		cfg.Gather.Test = &plan.TestInput{
+			Args:     c.Args().Slice(),
+			Quiet:    c.Bool("quiet"),
+			NoRun:    c.Bool("no-run"),
+			OnHost:   c.Bool("on-host"),
+			Packages: c.IsSet("package") || c.Bool("workspace") || c.IsSet("exclude"),
 		}
-		return engine.Test(c.Context, cfg, c.Args().Slice(), c.Bool("no-fail-fast"))
+		return engine.Test(c.Context, cfg, engine.TestOptions{NoFailFast: c.Bool("no-fail-fast")})
 	},
 }

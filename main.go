@@ -42,6 +42,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		var be *report.BuildError
 		if errors.As(err, &be) {
+			if be.Code > 0 {
+				os.Exit(be.Code)
+			}
 			os.Exit(101) // Cargo's status for a failed compilation
 		}
 		var ce *gather.CargoError

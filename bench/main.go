@@ -8,8 +8,10 @@
 // cargo-nix-unit a builder copy with a nonce, so every derivation is new), cold
 // from a binary cache (the cold build pushed to a file:// cache, then built in a
 // fresh chroot store with that cache as the substituter: nothing is compiled,
-// Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate at the bottom of the graph, and of the
-// binary; then check from nothing against cargo check. It also reports
+// Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate
+// at the bottom of the graph, and of the binary; then `test` a second time with
+// no edit (Cargo runs every test again, cargo-nix-unit replays the results it
+// kept), and check from nothing against cargo check. It also reports
 // cargo-nix-unit's own share (planning and registration, from --timings) per
 // unit and its peak memory. It never runs in the test suite.
 package main
@@ -231,12 +233,43 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		c, n := median(cargoT), median(cnuT)
 		fmt.Printf("| %s | %s | %.2fs | %.2fs | %.2f× |\n", ws.name, sc.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
 	}
+	if err := benchSecondTest(ws, runs, cnu, cargoEnv, coldEnv); err != nil {
+		return err
+	}
 	if len(ownPerUnit) > 0 {
 		sort.Float64s(ownPerUnit)
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
 	return benchCheck(ws, runs, cnu, builder, tmp)
+}
+
+// benchSecondTest times `test` run a second time with no edit: Cargo runs
+// every test executable and doctest again, cargo-nix-unit shows the results
+// its test-run derivations kept.
+func benchSecondTest(ws workspace, runs int, cnu string, cargoEnv, cnuEnv []string) error {
+	cnuArgs := []string{"nix-unit", "test", "--no-link", "--progress=plain", "-q"}
+	if _, err := timeCmd(ws.dir, cargoEnv, "cargo", "test", "-q"); err != nil {
+		return err
+	}
+	if _, err := timeCmd(ws.dir, cnuEnv, cnu, cnuArgs...); err != nil {
+		return err
+	}
+	var cargoT, cnuT []time.Duration
+	for i := 0; i < runs; i++ {
+		m, err := timeCmd(ws.dir, cargoEnv, "cargo", "test", "-q")
+		if err != nil {
+			return err
+		}
+		cargoT = append(cargoT, m.wall)
+		if m, err = timeCmd(ws.dir, cnuEnv, cnu, cnuArgs...); err != nil {
+			return err
+		}
+		cnuT = append(cnuT, m.wall)
+	}
+	c, n := median(cargoT), median(cnuT)
+	fmt.Printf("| %s | second test, no edit | %.2fs | %.2fs | %.2f× |\n", ws.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
+	return nil
 }
 
 var (

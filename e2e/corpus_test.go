@@ -15,7 +15,8 @@ const corpusCrates = 28
 // The crate corpus (testdata/corpus: 28 widely used crates from Debian, with
 // their real build scripts, proc-macros and cfg probing, zlib found through
 // pkg-config) prints one line per crate; built through Nix it prints what
-// `cargo run` prints, in CA and input-addressed mode, debug and release.
+// `cargo run` prints, in CA and input-addressed mode, debug and release; its
+// tests, run through Nix, report the counts `cargo test` reports.
 func TestCorpusMatchesCargo(t *testing.T) {
 	requireTools(t)
 	ws := filepath.Join(t.TempDir(), "corpus")
@@ -25,12 +26,19 @@ func TestCorpusMatchesCargo(t *testing.T) {
 	if n := corpusDependencies(t, filepath.Join(ws, "Cargo.toml")); n != corpusCrates {
 		t.Fatalf("the corpus depends on %d crates; the README and this test say %d", n, corpusCrates)
 	}
+	// One target directory: cargo test then builds only the corpus's tests.
+	target := filepath.Join(t.TempDir(), "target")
 	for _, profile := range []string{"dev", "release"} {
-		var flags []string
+		flags := []string{"run", "-q"}
 		if profile == "release" {
-			flags = []string{"--release"}
+			flags = append(flags, "--release")
 		}
-		want := strings.Split(strings.TrimSpace(cargoRun(t, ws, flags...)), "\n")
+		cr := run(t, ws, []string{"CARGO_TARGET_DIR=" + target}, "cargo", flags...)
+		if cr.code != 0 {
+			t.Fatalf("cargo %s: exit %d\n%s", strings.Join(flags, " "), cr.code, cr.stderr)
+		}
+		flags = flags[2:]
+		want := strings.Split(strings.TrimSpace(cr.stdout), "\n")
 		if len(want) != corpusCrates {
 			t.Fatalf("cargo run prints %d lines, want one per crate (%d)", len(want), corpusCrates)
 		}
@@ -63,6 +71,19 @@ func TestCorpusMatchesCargo(t *testing.T) {
 			})
 		}
 	}
+
+	t.Run("test", func(t *testing.T) {
+		want := cargoTest(t, ws, target)
+		if want.code != 0 {
+			t.Fatalf("cargo test: exit %d\n%s", want.code, want.stderr)
+		}
+		r := mustCNU(t, ws, "test", "--no-link")
+		sameTests(t, r, want)
+		r = mustCNU(t, ws, "test", "--no-link")
+		if !strings.Contains(r.stderr, "2 test runs: 0 ran, 2 cached") {
+			t.Errorf("second run made runs:\n%s", r.stderr)
+		}
+	})
 }
 
 // corpusDependencies counts the entries of the manifest's [dependencies] table.

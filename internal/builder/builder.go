@@ -71,6 +71,8 @@ func (b *builder) run() error {
 		return b.collect()
 	case job.Override:
 		return b.override()
+	case job.RunTest:
+		return b.runTest()
 	case job.UnpackCrate:
 		return b.unpackCrate()
 	}

@@ -38,6 +38,8 @@ type Config struct {
 	// OutLink is the result link the build makes ("" for none), kept out of
 	// every source.
 	OutLink string
+	// Test is what `test` runs, for the plan (Query.Command is then "test").
+	Test *plan.TestInput
 }
 
 // Result is what Gather found.
@@ -71,7 +73,7 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
 		return nil, err
 	}
-	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}}
+	in := &plan.Input{Graph: g, Sources: map[string]*plan.Source{}, Test: cfg.Test}
 	if r.Trees, err = sources(ctx, in, hashes, WrittenPaths(g, cfg.OutLink)); err != nil {
 		return nil, err
 	}

@@ -25,18 +25,21 @@ var update = flag.Bool("update", false, "record the inputs again (internal/plan/
 var recordings = []struct {
 	name, dir string
 	flags     []string
-	command   string   // the unit graph's cargo command; "" is build
-	clippy    []string // clippy's arguments, for a clippy recording
+	command   string          // the unit graph's cargo command; "" is build
+	clippy    []string        // clippy's arguments, for a clippy recording
+	test      *plan.TestInput // the runs of `test` (command test)
 }{
-	{"workspace", "examples/workspace", nil, "", nil},
-	{"workspace-release", "examples/workspace", []string{"--release"}, "", nil},
-	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}, "", nil},
-	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}, "", nil},
-	{"config", "testdata/workspaces/config", nil, "", nil},
-	{"links", "testdata/workspaces/links", nil, "", nil},
-	{"check-all-targets", "testdata/workspaces/diagnostics", []string{"--all-targets"}, "check", nil},
-	{"clippy", "examples/workspace", nil, "check", []string{"-D", "warnings"}},
-	{"doc", "examples/workspace", nil, "doc", nil},
+	{"workspace", "examples/workspace", nil, "", nil, nil},
+	{"workspace-release", "examples/workspace", []string{"--release"}, "", nil, nil},
+	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}, "", nil, nil},
+	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}, "", nil, nil},
+	{"config", "testdata/workspaces/config", nil, "", nil, nil},
+	{"links", "testdata/workspaces/links", nil, "", nil, nil},
+	{"check-all-targets", "testdata/workspaces/diagnostics", []string{"--all-targets"}, "check", nil, nil},
+	{"clippy", "examples/workspace", nil, "check", []string{"-D", "warnings"}, nil},
+	{"doc", "examples/workspace", nil, "doc", nil, nil},
+	{"workspace-test", "examples/workspace", nil, "test", nil, &plan.TestInput{Args: []string{"--test-threads=1"}}},
+	{"tested", "testdata/workspaces/tested", []string{"--features", "fail"}, "test", nil, &plan.TestInput{Quiet: true}},
 }
 
 // TestRecorded gathers each recorded workspace with the real Cargo and rustc
@@ -61,7 +64,7 @@ func TestRecorded(t *testing.T) {
 			os.RemoveAll(filepath.Join(ws, "target"))
 			os.Remove(filepath.Join(ws, "Cargo.lock"))
 			cfg := &Config{Query: Query{Dir: ws, Command: r.command, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true, Describe: true,
-				Clippy: r.clippy != nil, ClippyArgs: r.clippy}
+				Clippy: r.clippy != nil, ClippyArgs: r.clippy, Test: r.test}
 			res, err := Gather(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)

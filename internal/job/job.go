@@ -26,6 +26,7 @@ const (
 	Override       = "override"         // write a build script's output given by Cargo's configuration
 	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
 	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
+	RunTest        = "run-test"         // run a test executable or rustdoc --test, keep what it printed
 )
 
 // Job is what one derivation's builder does.
@@ -61,6 +62,10 @@ type Job struct {
 	// Output replaces the build script's run (Override only): the
 	// target.<triple>.<links> table of Cargo's configuration.
 	Output *buildscript.Output `json:"output,omitempty"`
+
+	// Doctest says where the arguments that build scripts give rustdoc --test
+	// go (RunTest of a doctest only); Own and LinkSearch name those scripts.
+	Doctest *DoctestArgs `json:"doctest,omitempty"`
 
 	// HostPaths are the host paths declared for this package's build
 	// (native.Inputs.SandboxPaths): recorded here so the derivation shows them;
@@ -195,4 +200,14 @@ func Decode(s, out string) (*Job, error) {
 		return nil, fmt.Errorf("decoding job: %w", err)
 	}
 	return &j, nil
+}
+
+// DoctestArgs places, in a doctest's Args, what Cargo adds to rustdoc --test
+// once build scripts have run (cargo: ops/cargo_test.rs, run_doc_tests, and
+// build_runner/mod.rs, the to_doc_test collection): `-L` for the scripts'
+// search paths at NativeAt, the own script's --cfg, --check-cfg and link
+// arguments at DirectivesAt. NativeAt <= DepSearchAt <= DirectivesAt.
+type DoctestArgs struct {
+	NativeAt     int `json:"nativeAt"`
+	DirectivesAt int `json:"directivesAt"`
 }

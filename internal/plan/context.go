@@ -60,7 +60,13 @@ func (c *planner) Hash(i int) string {
 	fmt.Fprintf(h, "pkg=%s\n", c.stableID(u.Package))
 	fmt.Fprintf(h, "target=%s %v %v %s\n", u.Target.Name, u.Target.Kind, u.Target.CrateTypes, u.Target.Edition)
 	fmt.Fprintf(h, "mode=%s\nfeatures=%v\nplatform=%s\n", u.Mode, u.Features, unitPlatform(u))
-	fmt.Fprintf(h, "profile=%+v\n", u.Profile)
+	// The profile's name is left out, as in Cargo's Profile::comparable: `test`
+	// (cargo test) and `dev` (cargo build) units with equal settings are the
+	// same units, so build and test share them. A build script's PROFILE follows
+	// the name's root, which is in its job.
+	prof := u.Profile
+	prof.Name = ""
+	fmt.Fprintf(h, "profile=%+v\n", prof)
 	fmt.Fprintf(h, "rustflags=%q\n", c.Rustflags[unitPlatform(u)])
 	fmt.Fprintf(h, "rustc=%s\n", c.Toolchain.Version)
 	deps := make([]string, 0, len(u.Dependencies))

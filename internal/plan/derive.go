@@ -9,10 +9,10 @@ import (
 // Derive writes every node's derivation (in memory), dependencies first: the
 // refs of its job become its dependencies' outputs (store paths, or Nix's
 // placeholders when content-addressed) and its source's store path. Every
-// source must have its Path.
+// source must have its Path. Runs on the host get none.
 func (p *Plan) Derive(opts derivation.Options) error {
 	w := derivation.NewWriter(opts)
-	for _, n := range append(p.Nodes[:len(p.Nodes):len(p.Nodes)], p.Result) {
+	for _, n := range p.derived() {
 		enc, err := n.Job.Encode()
 		if err != nil {
 			return err
@@ -39,9 +39,23 @@ func (p *Plan) Derive(opts derivation.Options) error {
 
 // Drvs lists every derivation of the plan, dependencies first, the result last.
 func (p *Plan) Drvs() []*derivation.Drv {
-	out := make([]*derivation.Drv, 0, len(p.Nodes)+1)
-	for _, n := range p.Nodes {
+	nodes := p.derived()
+	out := make([]*derivation.Drv, 0, len(nodes))
+	for _, n := range nodes {
 		out = append(out, n.Drv)
 	}
-	return append(out, p.Result.Drv)
+	return out
+}
+
+// derived lists the nodes that have derivations: the units, the sandboxed
+// test runs, the result last.
+func (p *Plan) derived() []*Node {
+	nodes := make([]*Node, 0, len(p.Nodes)+len(p.Runs)+1)
+	nodes = append(nodes, p.Nodes...)
+	for _, r := range p.Runs {
+		if !r.Run.OnHost {
+			nodes = append(nodes, r)
+		}
+	}
+	return append(nodes, p.Result)
 }

@@ -27,6 +27,8 @@ type File struct {
 	Sources []FileSource `json:"sources"` // sorted by name
 	Units   []FileUnit   `json:"units"`   // each after its dependencies
 	Result  FileUnit     `json:"result"`  // gathers the roots' outputs
+	// Runs are the test runs of `test`, in the order Cargo runs them.
+	Runs []FileUnit `json:"runs,omitempty"`
 	// HostPaths are host paths the builds must see (declared native inputs).
 	HostPaths []string `json:"hostPaths,omitempty"`
 }
@@ -83,6 +85,8 @@ type FileUnit struct {
 	// holds it once every ref (@{out:KEY}, @{source:NAME}, @{toolchain}) is
 	// replaced.
 	Job string `json:"job"`
+	// OnHost marks a test run made on the host: it has no derivation.
+	OnHost bool `json:"onHost,omitempty"`
 }
 
 // File returns the plan as data.
@@ -125,6 +129,14 @@ func (p *Plan) File() (*File, error) {
 	var err error
 	if f.Result, err = unit(p.Result); err != nil {
 		return nil, err
+	}
+	for _, n := range p.Runs {
+		fu, err := unit(n)
+		if err != nil {
+			return nil, err
+		}
+		fu.OnHost = n.Run.OnHost
+		f.Runs = append(f.Runs, fu)
 	}
 	sort.Slice(f.Sources, func(a, b int) bool { return f.Sources[a].Name < f.Sources[b].Name })
 	return f, nil

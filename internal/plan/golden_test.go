@@ -64,11 +64,11 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// checkNames: no two derivations of a plan share a name or a key.
+// checkNames: no two derivations of a plan (units, runs, the result) share a name or a key.
 func checkNames(t *testing.T, p *Plan) {
 	t.Helper()
 	names, keys := map[string]bool{p.Result.Name: true}, map[string]bool{}
-	for _, n := range p.Nodes {
+	for _, n := range append(p.Nodes[:len(p.Nodes):len(p.Nodes)], p.Runs...) {
 		if names[n.Name] || keys[n.Key] {
 			t.Errorf("%s: name %s or key %s is not unique", n, n.Name, n.Key)
 		}

@@ -50,6 +50,26 @@ type Input struct {
 	// Checked are Cargo.lock and the manifests inside the workspace, sorted by
 	// file; only gathered for the plan file.
 	Checked []Checked `json:"checked,omitempty"`
+	// Test asks for the runs of `cargo test`; nil plans none (build).
+	Test *TestInput `json:"test,omitempty"`
+}
+
+// TestInput is what `test` runs besides building: its flags that change runs.
+type TestInput struct {
+	// Args go to every test harness, after --: filters, --nocapture,
+	// --test-threads. Doctests get each as --test-args.
+	Args []string `json:"args,omitempty"`
+	// Quiet (-q) gives harnesses --quiet, as Cargo does.
+	Quiet bool `json:"quiet,omitempty"`
+	// NoRun plans no runs: the test executables are built, doctests neither
+	// built nor run (cargo test --no-run).
+	NoRun bool `json:"noRun,omitempty"`
+	// OnHost runs every test executable on the host, outside the sandbox and
+	// uncached; doctests still run in the sandbox.
+	OnHost bool `json:"onHost,omitempty"`
+	// Packages reports that the user named packages (-p, --workspace,
+	// --exclude): Cargo's rerun hints then always name the package.
+	Packages bool `json:"packages,omitempty"`
 }
 
 // Toolchain describes the compiler the jobs run.

@@ -117,7 +117,7 @@ func Names(keys []string) []string {
 func DrvName(u *unitgraph.Unit) string {
 	what := u.Kind()
 	switch what {
-	case "lib", "proc-macro", "build-script", "build-script-run":
+	case "lib", "proc-macro", "doctest", "build-script", "build-script-run":
 		if u.Target.CrateName() != strings.ReplaceAll(u.Package.Name, "-", "_") && !strings.HasPrefix(what, "build-script") {
 			what += "-" + u.Target.Name
 		}

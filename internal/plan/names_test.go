@@ -25,7 +25,7 @@ func TestKeys(t *testing.T) {
 		want  string
 	}{
 		{"distinct names stay", []unitgraph.Unit{unit("build", nil, "0"), other}, "a-1.0.0-lib b-1.0.0-lib"},
-		{"doctest", []unitgraph.Unit{unit("build", nil, "0"), unit("doctest", nil, "0")}, "a-1.0.0-lib a-1.0.0-lib@doctest"},
+		{"doctest", []unitgraph.Unit{unit("build", nil, "0"), unit("doctest", nil, "0")}, "a-1.0.0-lib a-1.0.0-doctest"},
 		{"host and target", []unitgraph.Unit{unit("build", nil, "0"), unit("build", &triple, "0")}, "a-1.0.0-lib@host a-1.0.0-lib"},
 		{"build override", []unitgraph.Unit{unit("build", nil, "3"), unit("build", nil, "0")}, "a-1.0.0-lib@opt3 a-1.0.0-lib@opt0"},
 		{"features", []unitgraph.Unit{unit("build", nil, "0", "x"), unit("build", nil, "0")}, "a-1.0.0-lib@features=x a-1.0.0-lib@features="},

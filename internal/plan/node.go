@@ -13,13 +13,17 @@ import (
 type Plan struct {
 	Input *Input
 	Nodes []*Node // every unit once, each after its dependencies
-	Roots []*Node // the units Cargo was asked for, in Cargo's order
+	Roots []*Node // the units Cargo was asked for, in Cargo's order (under test, doctests are Runs)
 	// Result is the derivation gathering the roots' binaries, C libraries and
 	// the path packages' diagnostics into one output.
 	Result *Node
 	// HostPaths are the sandbox paths declared as native inputs of the
 	// packages in the plan, each once, in plan order.
 	HostPaths []string
+	// Runs are the test runs of `cargo test` (Input.Test), in the order Cargo
+	// runs them: every test executable, then every library's doctests. They
+	// are not in Nodes, and the result does not depend on them.
+	Runs []*Node
 }
 
 // Node is one unit, made once by New and carried through every later stage:
@@ -44,6 +48,8 @@ type Node struct {
 	Store []string
 	// Root reports a unit Cargo was asked to build (not only needed by one).
 	Root bool
+	// Run is set on the nodes of Plan.Runs: what the run is to Cargo.
+	Run *Run
 
 	// Drv is the unit's derivation (set by Derive).
 	Drv *derivation.Drv
@@ -66,6 +72,8 @@ const (
 	StatusCutOff  Status = "cut-off" // content-addressed: its inputs resolved to an existing result
 	// StatusSubstituted: Nix fetched its output from a substituter (a binary cache).
 	StatusSubstituted Status = "substituted"
+	// StatusFailed: its builder failed (a test run whose tests failed).
+	StatusFailed Status = "failed"
 )
 
 // String names the node the way Cargo names units: "serde v1.0.152 (lib)".

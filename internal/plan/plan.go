@@ -20,8 +20,13 @@ func New(in *Input) (*Plan, error) {
 	c := newPlanner(in)
 	nodes := Skeleton(g)
 	p := &Plan{Input: in}
+	// Under `test`, doctest units are runs: rustdoc --test builds and runs them.
+	isDoctest := func(n *Node) bool { return in.Test != nil && n.Unit.Mode == "doctest" }
 	for _, i := range order {
 		n := nodes[i]
+		if isDoctest(n) {
+			continue
+		}
 		used := map[int]bool{}
 		j, err := c.Job(i, func(dep int) string { used[dep] = true; return OutRef(nodes[dep].Key) })
 		if err != nil {
@@ -39,10 +44,21 @@ func New(in *Input) (*Plan, error) {
 		}
 		p.Nodes = append(p.Nodes, n)
 	}
+	var doctests []*Node
 	for _, r := range g.Roots {
+		if isDoctest(nodes[r]) {
+			nodes[r].Hash = c.Hash(r)
+			doctests = append(doctests, nodes[r])
+			continue
+		}
 		p.Roots = append(p.Roots, nodes[r])
 	}
 	p.Result = c.result(p)
+	if in.Test != nil && !in.Test.NoRun {
+		if p.Runs, err = c.runs(p, doctests, nodes); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

@@ -8,10 +8,13 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
-// BuildError is a failed unit build; the command exits with Cargo's status 101.
+// BuildError is a failed unit build or test run; the command exits with
+// Cargo's status 101, or Code when set (a test's own exit status, as Cargo
+// passes it on without --no-fail-fast).
 type BuildError struct {
 	Msg   string
 	Units []Failure // the units that failed
+	Code  int
 }
 
 func (e *BuildError) Error() string { return e.Msg }

@@ -28,6 +28,7 @@ type Printer struct {
 	barShown bool
 	status   *lipgloss.Style
 	warn     *lipgloss.Style
+	err      *lipgloss.Style
 }
 
 // Output settings: --color and --progress.
@@ -65,7 +66,8 @@ func NewPrinter(w io.Writer, color, progress string, quiet, verbose bool) (*Prin
 	}
 	status := r.NewStyle().Bold(true).Foreground(lipgloss.Color("2"))
 	warn := r.NewStyle().Bold(true).Foreground(lipgloss.Color("3"))
-	p.status, p.warn = &status, &warn
+	errStyle := r.NewStyle().Bold(true).Foreground(lipgloss.Color("1"))
+	p.status, p.warn, p.err = &status, &warn, &errStyle
 	return p, nil
 }
 
@@ -104,6 +106,11 @@ func (p *Printer) Write(b []byte) (int, error) {
 
 // Bar redraws the live line: `    Building [=======>    ] 12/33: serde, syn`.
 func (p *Printer) Bar(done, total int, running []string) {
+	p.Progress("Building", done, total, running)
+}
+
+// Progress draws the live line with another word: `Testing [==>  ] 2/6`.
+func (p *Printer) Progress(word string, done, total int, running []string) {
 	if !p.Live || total <= 0 {
 		return
 	}
@@ -115,7 +122,7 @@ func (p *Printer) Bar(done, total int, running []string) {
 	if filled < width {
 		bar += ">" + strings.Repeat(" ", width-filled-1)
 	}
-	line := fmt.Sprintf("%s [%s] %d/%d", p.status.Render(fmt.Sprintf("%12s", "Building")), bar, done, total)
+	line := fmt.Sprintf("%s [%s] %d/%d", p.status.Render(fmt.Sprintf("%12s", word)), bar, done, total)
 	if len(running) > 0 {
 		line += ": " + strings.Join(running, ", ")
 	}
@@ -143,6 +150,11 @@ func (p *Printer) clearBar() {
 // Warning prints `warning: text` in Cargo's colours.
 func (p *Printer) Warning(text string) {
 	p.Line(p.warn.Render("warning") + ": " + text)
+}
+
+// Error prints `error: text` in Cargo's colours.
+func (p *Printer) Error(text string) {
+	p.Line(p.err.Render("error") + ": " + text)
 }
 
 // Diagnostics prints rustc's rendered text, without colours unless they are on.

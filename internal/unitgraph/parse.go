@@ -138,13 +138,16 @@ func (u *Unit) IsRustcTest() bool { return u.Mode == "test" || u.Mode == "bench"
 // IsProcMacro reports whether u compiles a proc-macro crate.
 func (u *Unit) IsProcMacro() bool { return u.Target.HasKind("proc-macro") }
 
-// Kind names what the unit is, for people: lib, bin, proc-macro, build-script, build-script-run, test, example, bench.
+// Kind names what the unit is, for people: lib, bin, proc-macro, build-script,
+// build-script-run, lib-test, bin-test, test, example, bench, doctest.
 func (u *Unit) Kind() string {
 	switch {
 	case u.IsBuildScriptRun():
 		return "build-script-run"
 	case u.IsBuildScriptCompile():
 		return "build-script"
+	case u.Mode == "doctest":
+		return "doctest"
 	case (u.Mode == "test" || u.CheckTest) && u.Target.IsLib():
 		return "lib-test"
 	case (u.Mode == "test" || u.CheckTest) && u.Target.HasKind("bin"):
@@ -172,7 +175,7 @@ func (u *Unit) String() string {
 		what = "build script"
 	case "build-script-run":
 		what = "build script run"
-	case "lib", "proc-macro":
+	case "lib", "proc-macro", "doctest":
 	default:
 		what += " " + u.Target.Name
 	}

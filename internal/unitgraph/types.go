@@ -128,9 +128,12 @@ func (s Strip) MarshalJSON() ([]byte, error) { return json.Marshal(string(s)) }
 type Metadata struct {
 	Packages         []*Package `json:"packages"`
 	WorkspaceMembers []string   `json:"workspace_members"`
-	WorkspaceRoot    string     `json:"workspace_root"`
-	TargetDirectory  string     `json:"target_directory"`
-	Version          int        `json:"version"`
+	// WorkspaceDefaultMembers are the members Cargo selects without -p or
+	// --workspace (Cargo 1.71 and later).
+	WorkspaceDefaultMembers []string `json:"workspace_default_members,omitempty"`
+	WorkspaceRoot           string   `json:"workspace_root"`
+	TargetDirectory         string   `json:"target_directory"`
+	Version                 int      `json:"version"`
 }
 
 // Package is one package of `cargo metadata`; ID equals the unit graph's pkg_id.

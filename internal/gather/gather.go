@@ -42,6 +42,10 @@ type Result struct {
 	Builder   *source.Tree // the builder executable, by content
 	// Trees are the package sources to add to the store, sorted by store path.
 	Trees []*source.Tree
+	// Crates are the registry crates' .crate files in Cargo's cache, by their
+	// Cargo.lock checksum: the outputs of the fetches (plan.Fetch) the store
+	// may lack.
+	Crates map[string]string
 	// Cargo is the time Cargo's and rustc's answers took (or reading them back).
 	Cargo time.Duration
 }
@@ -70,8 +74,11 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
 	}
+	if r.Crates, err = Origins(in, cfg.Query.Dir); err != nil {
+		return nil, err
+	}
 	if cfg.Describe {
-		if err := Describe(ctx, in, tc, cfg.Query.Dir); err != nil {
+		if err := Describe(in, tc); err != nil {
 			return nil, err
 		}
 	}

@@ -38,8 +38,9 @@ type Input struct {
 	// ProfileInherits maps each custom profile to the one it inherits from: a
 	// build script's PROFILE follows the chain to release or debug.
 	ProfileInherits map[string]string `json:"profileInherits,omitempty"`
-	// Origins maps a non-path package id to where its source comes from; only
-	// gathered for the plan file (gather.Config.Describe).
+	// Origins maps a non-path package id to where its source comes from: the
+	// plan file describes sources by it, and a registry crate with a checksum
+	// and a download URL is fetched by fixed-output derivations (Fetched).
 	Origins map[string]*Origin `json:"origins,omitempty"`
 	// Checked are Cargo.lock and the manifests inside the workspace, sorted by
 	// file; only gathered for the plan file.

@@ -86,22 +86,27 @@ let
     outputHashAlgo = "sha256";
     outputHash = s.crate.checksum;
   };
+  # The CLI writes the same two (internal/derivation/fixed.go) and adds their
+  # outputs from Cargo's copies, so units name them from both sides.
   unpacked = s:
-    let crate = crateFile s; in
-    builtins.derivation {
-      name = s.name;
-      inherit system;
-      builder = builderPath;
-      cargoNixUnitJob = builtins.toJSON {
+    let
+      crate = crateFile s;
+      job = builtins.toJSON {
         unit = s.name;
         action = "unpack-crate";
         crate = crate.outPath;
         prefix = "${s.crate.name}-${s.crate.version}/";
         files = s.files;
       };
+    in
+    builtins.derivation ({
+      name = s.name;
+      inherit system;
+      builder = builderPath;
+      cargoNixUnitJob = job;
       outputHashMode = "recursive";
       outputHash = s.narHash;
-    };
+    } // (if stringLength job > 65536 then { passAsFile = [ "cargoNixUnitJob" ]; } else { }));
   fromRegistry = s:
     if s.crate.checksum or "" == "" || s.crate.url or "" == "" then
       throw "cargo-nix-unit: the crate ${s.crate.name} ${s.crate.version} (${s.crate.source}) has ${if s.crate.checksum or "" == "" then "no checksum in Cargo.lock" else "no download URL in the plan (its registry's config.json could not be read)"}: vendor it into the workspace (cargo vendor, a directory source inside it) and run `cargo nix-unit plan` again"

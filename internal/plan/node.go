@@ -20,6 +20,9 @@ type Plan struct {
 	// HostPaths are the sandbox paths declared as native inputs of the
 	// packages in the plan, each once, in plan order.
 	HostPaths []string
+	// Fetches are the sources made by fixed-output derivations, as the flake
+	// makes them (set by Derive), sorted by source name.
+	Fetches []*Fetch
 }
 
 // Node is one unit, made once by New and carried through every later stage:

@@ -33,8 +33,9 @@ func Describe(in *plan.Input, tc *toolchain.Toolchain) error {
 // CLI and the flake fetch a registry crate's source by it (plan.Fetch). It
 // reads no network: a registry's download URL comes from the config.json
 // Cargo keeps beside its index, and each crate's .crate from Cargo's cache,
-// returned by checksum.
-func Origins(in *plan.Input, dir string) (map[string]string, error) {
+// returned by checksum. A fetched crate is a registry crate downloaded from
+// where it was fetched, whatever serves it to Cargo here.
+func Origins(in *plan.Input, dir string, fetched []Fetched) (map[string]string, error) {
 	var ids []string
 	for _, u := range in.Graph.Units {
 		if !u.Package.IsPath() && !slices.Contains(ids, u.Package.ID) {
@@ -65,6 +66,11 @@ func Origins(in *plan.Input, dir string) (map[string]string, error) {
 		o, err := origin(pkg.Name, pkg.Version, *pkg.Source, pkg.Dir(), cc, lock)
 		if err != nil {
 			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+		}
+		for _, f := range fetched {
+			if f.Name == pkg.Name && f.Version == pkg.Version && f.Source == *pkg.Source {
+				o.Kind, o.URL = "registry", f.URL
+			}
 		}
 		in.Origins[pkg.ID] = o
 		if o.Kind == "registry" && o.Checksum != "" {

@@ -33,6 +33,10 @@ type Config struct {
 	// OutLink is the result link the build makes ("" for none), kept out of
 	// every source.
 	OutLink string
+	// Fetched are registry crates to plan against offline, unpacked for
+	// Cargo into a directory removed when Gather returns (for the plan file
+	// only: the Result's trees of these crates are gone).
+	Fetched []Fetched
 }
 
 // Result is what Gather found.
@@ -57,6 +61,14 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = start
 	}
+	if len(cfg.Fetched) > 0 {
+		vendored, done, err := withFetched(cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		cfg = vendored
+	}
 	g, tc, err := loadGraph(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -74,7 +86,7 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
 	}
-	if r.Crates, err = Origins(in, cfg.Query.Dir); err != nil {
+	if r.Crates, err = Origins(in, cfg.Query.Dir, cfg.Fetched); err != nil {
 		return nil, err
 	}
 	if cfg.Describe {

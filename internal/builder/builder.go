@@ -73,6 +73,8 @@ func (b *builder) run() error {
 		return b.override()
 	case job.UnpackCrate:
 		return b.unpackCrate()
+	case job.Plan:
+		return b.plan()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -23,6 +24,7 @@ import (
 // registry is a sparse registry served on 127.0.0.1 until the test ends.
 type registry struct {
 	index     string       // its index URL, for "sparse+"
+	dl        string       // config.json's download template
 	downloads atomic.Int64 // .crate files served
 }
 
@@ -38,8 +40,9 @@ func sparseRegistry(t *testing.T, nonce string, crates ...string) *registry {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
+	dl := base + "/crates/{crate}/{version}/download"
 	files := map[string][]byte{
-		"/index/config.json": []byte(fmt.Sprintf(`{"dl":"%s/crates/{crate}/{version}/download"}`, base)),
+		"/index/config.json": []byte(fmt.Sprintf(`{"dl":%q}`, dl)),
 	}
 	for _, c := range crates {
 		name, version := c[:strings.LastIndex(c, "-")], c[strings.LastIndex(c, "-")+1:]
@@ -49,7 +52,7 @@ func sparseRegistry(t *testing.T, nonce string, crates ...string) *registry {
 		files["/index/"+indexPath(name)] = append(line, '\n')
 		files["/crates/"+name+"/"+version+"/download"] = data
 	}
-	reg := &registry{index: base + "/index/"}
+	reg := &registry{index: base + "/index/", dl: dl}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, ok := files[r.URL.Path]
 		if !ok {
@@ -136,7 +139,13 @@ func TestFlakeRegistryCrates(t *testing.T) {
 	want := cargoRun(t, ws)
 	// The package is the workspace's root: flake.nix and flake.lock are its
 	// files too, so the plan follows them.
-	c := newConsumer(t, ws) // the CLI registers: it adds the crates and their sources
+	// Without a plan file the flake fetches the crates of Cargo.lock's
+	// registry sources it is given (all of them here), from the registry.
+	registries := map[string]string{}
+	for _, source := range lockSources(t, ws) {
+		registries[source] = reg.dl
+	}
+	c := newConsumer(t, ws, registries) // the CLI registers: it adds the crates and their sources
 	mustNixFlakes(t, ws, "flake", "lock")
 	mustCNU(t, ws, "plan")
 	var plan struct {
@@ -222,6 +231,10 @@ func TestFlakeRegistryCrates(t *testing.T) {
 		})
 	}
 
+	// Without a plan file, by import-from-derivation: the crates fetched from
+	// the registry, the same plan as the CLI's.
+	t.Run("ifd", func(t *testing.T) { c.checkIFD(t, "regapp", want) })
+
 	// Unpacking again gives the fixed hash, even when an earlier run left the
 	// outputs in the store (--rebuild checks a fixed output's hash).
 	var rebuild []string
@@ -240,6 +253,22 @@ func TestFlakeRegistryCrates(t *testing.T) {
 			t.Errorf("push left out the source %s: %v", cli[name].source, err)
 		}
 	}
+}
+
+// lockSources are the registry sources Cargo.lock names.
+func lockSources(t *testing.T, ws string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(ws, "Cargo.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "source = "); ok && !slices.Contains(out, strings.Trim(v, `"`)) {
+			out = append(out, strings.Trim(v, `"`))
+		}
+	}
+	return out
 }
 
 // fetched is a registry source as the CLI makes it: the unpacked tree and the

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/doctor"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 var doctorCommand = &cli.Command{
@@ -20,12 +21,17 @@ Example:
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
 		&cli.StringFlag{Name: "cargo", Value: "cargo", Usage: "the cargo `PROGRAM`"},
 		settingsFlags()[0], settingsFlags()[1],
+		toolchainFlag,
 	},
 	Action: func(c *cli.Context) error {
 		if err := applyNixSettings(c); err != nil {
 			return err
 		}
-		fs := doctor.Run(c.Context, doctor.Options{Nix: c.String("nix"), Rustc: c.String("rustc"), Cargo: c.String("cargo"), System: nixSystem()})
+		mode, err := toolchain.ParseMode(c.String("toolchain"))
+		if err != nil {
+			return err
+		}
+		fs := doctor.Run(c.Context, doctor.Options{Nix: c.String("nix"), Rustc: c.String("rustc"), Cargo: c.String("cargo"), Toolchain: mode, System: nixSystem()})
 		doctor.Print(c.App.Writer, fs)
 		if doctor.Failed(fs) {
 			return errors.New("doctor found problems; see the fixes above")

@@ -13,6 +13,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/graphview"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
@@ -33,6 +34,7 @@ Examples:
 		&cli.StringFlag{Name: "why", Usage: "how the roots need `UNIT` (a package name, name@version or key), and what changed since the last build"},
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: as for build, so the derivation paths are the ones build registers"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		storeFlag(), settingsFlags()[0],
 	),
@@ -53,7 +55,11 @@ func runGraph(c *cli.Context) error {
 	if err := applyNixSettings(c); err != nil {
 		return err
 	}
-	cfg := &engine.Config{Gather: gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix")},
+	mode, err := toolchain.ParseMode(c.String("toolchain"))
+	if err != nil {
+		return err
+	}
+	cfg := &engine.Config{Gather: gather.Config{Query: q, Rustc: c.String("rustc"), Toolchain: mode, Nix: c.String("nix")},
 		Nix: c.String("nix"), System: nixSystem(), CAMode: c.String("content-addressed"), Stderr: c.App.ErrWriter}
 	if err := oneOf("content-addressed", cfg.CAMode, "auto", "on", "off"); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
 )
 
 // cargoFlags are Cargo's selection flags. They go to Cargo's unit-graph query
@@ -103,10 +104,15 @@ func nixFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "print-build-logs", Aliases: []string{"L"}, Usage: "show every unit's build log"},
 		&cli.BoolFlag{Name: "keep-going", Usage: "build everything that does not depend on a failure"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
 		&cli.StringFlag{Name: "store-client", Value: "auto", Usage: "auto|daemon|cli: register through the Nix daemon protocol or nix derivation add (auto: the daemon, else the CLI)"},
 	)
 }
+
+// toolchainFlag says where the jobs take rustc, rustdoc and cargo from.
+var toolchainFlag = &cli.StringFlag{Name: "toolchain", Value: "store",
+	Usage: "store|host: copy a host toolchain into the Nix store, so derivations are the same on every machine with it, or use it in place (the sandbox shows its directory)"}
 
 // outputFlags choose how much the build says and how.
 func outputFlags() []cli.Flag {
@@ -115,7 +121,7 @@ func outputFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "auto|always|never: colour output"},
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "auto|plain: a live progress bar on a terminal, or one line per unit"},
-		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json: json prints Cargo's compiler-artifact and build-finished messages on stdout"},
+		&cli.StringFlag{Name: "message-format", Value: "human", Usage: "human|json|json-diagnostic-rendered-ansi: json prints Cargo's compiler-message, compiler-artifact and build-finished messages on stdout"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON report of the build on stdout (result, every unit with status and time)"},
 		&cli.BoolFlag{Name: "timings", Usage: "print where the time went: Cargo's unit graph, planning, registration, nix build"},
 		&cli.BoolFlag{Name: "recheck", Usage: "ask Cargo, rustc and Nix even when nothing changed since the last build"},
@@ -132,8 +138,12 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	if err := applyNixSettings(c); err != nil {
 		return nil, err
 	}
+	mode, err := toolchain.ParseMode(c.String("toolchain"))
+	if err != nil {
+		return nil, err
+	}
 	cfg := &engine.Config{
-		Gather:        gather.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix"), NoCache: c.Bool("recheck")},
+		Gather:        gather.Config{Query: q, Rustc: c.String("rustc"), Toolchain: mode, Nix: c.String("nix"), NoCache: c.Bool("recheck")},
 		Nix:           c.String("nix"),
 		System:        nixSystem(),
 		CAMode:        c.String("content-addressed"),
@@ -145,7 +155,8 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 		KeepGoing:     c.Bool("keep-going"),
 		BuildLogs:     c.Bool("print-build-logs"),
 		JSON:          c.Bool("json"),
-		CargoMessages: c.String("message-format") == "json",
+		CargoMessages: strings.HasPrefix(c.String("message-format"), "json"),
+		MessageANSI:   c.String("message-format") == "json-diagnostic-rendered-ansi",
 		Timings:       c.Bool("timings"),
 		PrintOutPaths: c.Bool("print-out-paths"),
 		Args:          os.Args[1:],
@@ -162,7 +173,7 @@ func buildConfig(c *cli.Context, passArgs bool) (*engine.Config, error) {
 	if err := oneOf("store-client", cfg.StoreClient, "auto", "daemon", "cli"); err != nil {
 		return nil, err
 	}
-	if err := oneOf("message-format", c.String("message-format"), "human", "json"); err != nil {
+	if err := oneOf("message-format", c.String("message-format"), "human", "json", "json-diagnostic-rendered-ansi"); err != nil {
 		return nil, err
 	}
 	if cfg.Printer, err = report.NewPrinter(cfg.Stderr, c.String("color"), c.String("progress"), c.Bool("quiet"), c.Bool("verbose")); err != nil {

@@ -9,8 +9,9 @@
 // from a binary cache (the cold build pushed to a file:// cache, then built in a
 // fresh chroot store with that cache as the substituter: nothing is compiled,
 // Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate at the bottom of the graph, and of the
-// binary. It also reports cargo-nix-unit's own share (planning and registration,
-// from --timings) per unit and its peak memory. It never runs in the test suite.
+// binary; then check from nothing against cargo check. It also reports
+// cargo-nix-unit's own share (planning and registration, from --timings) per
+// unit and its peak memory. It never runs in the test suite.
 package main
 
 import (
@@ -235,7 +236,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
-	return nil
+	return benchCheck(ws, runs, cnu, builder, tmp)
 }
 
 var (

@@ -63,7 +63,7 @@ func (b *builder) run() error {
 		}
 	}
 	switch b.job.Action {
-	case job.Rustc:
+	case job.Rustc, job.Rustdoc:
 		return b.rustc()
 	case job.RunBuildScript:
 		return b.runBuildScript()
@@ -103,9 +103,12 @@ func link(p string, l job.Link) error {
 }
 
 // env is the job's environment plus what the sandbox provides for scratch space.
-func (b *builder) env(extra map[string]string) []string {
+func (b *builder) env(extra map[string]string) []string { return b.envOf(b.job.Env, extra) }
+
+// envOf is base plus the sandbox's scratch space and extra.
+func (b *builder) envOf(base, extra map[string]string) []string {
 	m := map[string]string{}
-	for k, v := range b.job.Env {
+	for k, v := range base {
 		m[k] = v
 	}
 	for _, k := range []string{"TMPDIR", "TMP", "TEMP", "TEMPDIR", "HOME", "NIX_BUILD_TOP"} {
@@ -172,6 +175,11 @@ func (b *builder) rustc() error {
 			}
 		}
 	}
+	if b.job.Doc != nil {
+		if err := b.prepareDoc(); err != nil {
+			return err
+		}
+	}
 	cmd := exec.Command(b.job.Program, args...)
 	cmd.Dir = b.dir()
 	cmd.Env = b.env(extraEnv)
@@ -181,7 +189,13 @@ func (b *builder) rustc() error {
 	err := cmd.Run()
 	diag.flush()
 	if err != nil {
-		return fmt.Errorf("rustc failed (%v)\n  %s", err, commandLine(b.job.Program, args))
+		diag.replay()
+		return fmt.Errorf("%s failed (%v)\n  %s", filepath.Base(b.job.Program), err, commandLine(b.job.Program, args))
+	}
+	if b.job.Doc != nil {
+		if err := b.finishDoc(); err != nil {
+			return err
+		}
 	}
 	for _, r := range b.job.Rename {
 		if err := os.MkdirAll(filepath.Dir(r.To), 0o755); err != nil {
@@ -371,7 +385,21 @@ func (b *builder) collect() error {
 		if _, err := os.Stat(c.From); c.Optional && errors.Is(err, os.ErrNotExist) {
 			continue
 		}
+		if c.Link {
+			if err := os.MkdirAll(filepath.Dir(c.To), 0o755); err != nil {
+				return err
+			}
+			if err := os.Symlink(c.From, c.To); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := copyFile(c.From, c.To); err != nil {
+			return err
+		}
+	}
+	if b.job.DocIndex != nil {
+		if err := b.mergeDocs(); err != nil {
 			return err
 		}
 	}
@@ -411,6 +439,7 @@ type diagnostics struct {
 	buf      bytes.Buffer
 	warnings int
 	rendered strings.Builder
+	messages []json.RawMessage // rustc's JSON of each diagnostic kept
 }
 
 func (d *diagnostics) Write(p []byte) (int, error) {
@@ -453,6 +482,7 @@ func (d *diagnostics) line(line []byte) {
 					d.warnings++
 				}
 				d.rendered.WriteString(msg.Rendered)
+				d.messages = append(d.messages, json.RawMessage(bytes.TrimSpace(line)))
 			}
 		}
 		return
@@ -462,12 +492,21 @@ func (d *diagnostics) line(line []byte) {
 	w.Flush()
 }
 
+// replay prints each diagnostic's JSON once more, after a failure: the
+// failed unit keeps no output, and its log is how the CLI gets them for
+// Cargo's compiler-message (job.DiagnosticPrefix).
+func (d *diagnostics) replay() {
+	for _, m := range d.messages {
+		fmt.Fprintf(d.w, "%s%s\n", job.DiagnosticPrefix, m)
+	}
+}
+
 // save writes the diagnostics of a unit that warned; a silent unit gets no file.
 func (d *diagnostics) save(path string) error {
 	if d.rendered.Len() == 0 {
 		return nil
 	}
-	b, err := json.Marshal(job.Diagnostics{Warnings: d.warnings, Rendered: d.rendered.String()})
+	b, err := json.Marshal(job.Diagnostics{Warnings: d.warnings, Rendered: d.rendered.String(), Messages: d.messages})
 	if err != nil {
 		return err
 	}

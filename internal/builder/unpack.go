@@ -1,7 +1,6 @@
 package builder
 
 import (
-	"archive/tar"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -30,7 +29,7 @@ func (b *builder) unpackCrate() error {
 	for _, p := range b.job.Files {
 		want[p] = true
 	}
-	tr := tar.NewReader(gz)
+	tr := newTarReader(gz)
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -48,10 +47,10 @@ func (b *builder) unpackCrate() error {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
-		switch h.Typeflag {
-		case tar.TypeSymlink:
+		switch h.Type {
+		case tarSymlink:
 			err = os.Symlink(h.Linkname, dst)
-		case tar.TypeReg:
+		case tarFile:
 			err = writeFile(dst, tr, h.Mode&0o100 != 0)
 		default:
 			err = fmt.Errorf("%s: %s is neither a file nor a symlink", b.job.Crate, h.Name)

@@ -28,6 +28,8 @@ type Result struct {
 	Profile  string   `json:"profile"`
 	Traits   string   `json:"traits"`
 	Warnings string   `json:"warnings"` // path packages' diagnostics as printed, with colours
+	// DocPages are the documented roots' index pages in the result (doc).
+	DocPages []string `json:"docPages,omitempty"`
 }
 
 // LoadStamp reads the stamp at path; a missing or unreadable one is no stamp.

@@ -177,7 +177,11 @@ func checkBuilder(ctx context.Context, nix, system string, ca bool, tc *toolchai
 		}
 	}
 	if tc != nil && !tc.InStore {
-		fixes = append(fixes, "the toolchain is on this host: the builder needs the same paths, and `extra-sandbox-paths = "+
+		what := "the toolchain is on this host"
+		if len(tc.HostSpecific()) == 0 {
+			what = "the linker and system libraries are on this host"
+		}
+		fixes = append(fixes, what+": the builder needs them at the same paths, and `extra-sandbox-paths = "+
 			strings.Join(tc.SandboxPaths, " ")+"` in its own nix.conf (Nix passes no settings to ssh-ng builders)")
 	}
 	if len(missing) > 0 {

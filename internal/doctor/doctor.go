@@ -37,7 +37,8 @@ type Finding struct {
 // Options say which programs to check.
 type Options struct {
 	Nix, Rustc, Cargo string
-	System            string // Nix system, for the CA probe
+	Toolchain         toolchain.Mode // --toolchain, as builds get it
+	System            string         // Nix system, for the CA probe
 }
 
 // Run performs every check. Later checks that need Nix are skipped when Nix is
@@ -72,6 +73,7 @@ func Run(ctx context.Context, o Options) []Finding {
 		fs = append(fs, Finding{Fail, "rustc", err.Error(), "install a Rust toolchain (rustup, or Debian's rustc and cargo) or pass --rustc PROGRAM"})
 	} else {
 		fs = append(fs, Finding{OK, "rustc", firstLine(tc.Version) + " (sysroot " + tc.Sysroot + ")", ""})
+		fs = append(fs, toolchainMode(tc, o.Toolchain))
 		if nixOK {
 			fs = append(fs, sandbox(ctx, o.Nix, tc, trusted))
 		}
@@ -152,11 +154,15 @@ func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain, trusted b
 	if tc.InStore {
 		return Finding{OK, "sandbox", "sandbox = " + mode + "; the toolchain is in the Nix store, builds are pure", ""}
 	}
-	if mode == "false" {
-		return Finding{OK, "sandbox", "sandbox = false; rustc and the linker are used from the host", ""}
+	what := "the linker and the system's libraries come from the host"
+	if !strings.HasPrefix(tc.Sysroot, "/nix/store/") {
+		what = "rustc lives outside the Nix store (" + tc.Sysroot + ")"
 	}
-	detail := fmt.Sprintf("sandbox = %s and rustc lives outside the Nix store (%s): every build needs these host paths in the sandbox: %s",
-		mode, tc.Sysroot, strings.Join(tc.SandboxPaths, " "))
+	if mode == "false" {
+		return Finding{OK, "sandbox", "sandbox = false; " + what, ""}
+	}
+	detail := fmt.Sprintf("sandbox = %s and %s: every build needs these host paths in the sandbox: %s",
+		mode, what, strings.Join(tc.SandboxPaths, " "))
 	if trusted {
 		return Finding{Note, "sandbox", detail + "; cargo-nix-unit passes them as extra-sandbox-paths (the store trusts this user)", ""}
 	}

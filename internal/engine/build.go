@@ -57,9 +57,13 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	}
 	out, err := s.realise(ctx)
 	if err != nil {
+		if cfg.CargoMessages && plain {
+			s.failureMessages(ctx, err)
+		}
 		return "", err
 	}
-	if !pr.Quiet {
+	// With --message-format json, diagnostics go to stdout as messages only.
+	if !pr.Quiet && !cfg.CargoMessages {
 		if err := report.Warnings(pr, s.plan, out, pr.Color); err != nil {
 			return "", err
 		}
@@ -69,6 +73,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	sum.Print(pr)
 	s.printTimings(true)
 	printLink(cfg, out)
+	printDocPages(cfg, s.plan.DocPages(), out)
 	// The stamp first: the record is written under target/, which its
 	// fingerprint watches. A command running more after the build keeps none.
 	if plain {
@@ -97,7 +102,7 @@ func (s *session) printOutputs(ctx context.Context, sum *report.Summary) error {
 		return err
 	}
 	if cfg.CargoMessages {
-		if err := report.CargoMessages(cfg.Stdout, s.plan); err != nil {
+		if err := report.CargoMessages(cfg.Stdout, s.plan, cfg.MessageANSI); err != nil {
 			return err
 		}
 	}
@@ -119,9 +124,9 @@ func printLink(cfg *Config, out string) {
 }
 
 // printResult prints the result's store path on stdout when asked, or when
-// there is no link to show it.
+// there is no link to show it (but a result of the tool's own: check, clippy).
 func printResult(cfg *Config, out string) {
-	if cfg.PrintOutPaths || cfg.NoLink {
+	if cfg.PrintOutPaths || cfg.NoLink && !cfg.NoResult {
 		fmt.Fprintln(cfg.Stdout, out)
 	}
 }

@@ -19,6 +19,7 @@ type Config struct {
 
 	OutLink   string // the result's GC root
 	NoLink    bool
+	NoResult  bool // with NoLink: the result is the tool's own (check, clippy), its path not printed
 	DryRun    bool // register and print the derivations, build nothing
 	MaxJobs   string
 	KeepGoing bool
@@ -26,6 +27,7 @@ type Config struct {
 
 	JSON          bool // a JSON report on Stdout
 	CargoMessages bool // --message-format json
+	MessageANSI   bool // --message-format json-diagnostic-rendered-ansi: colours kept in "rendered"
 	Timings       bool
 	PrintOutPaths bool
 

@@ -39,6 +39,7 @@ func replay(cfg *Config, path string, start time.Time) bool {
 		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
 	s.Print(pr)
 	printLink(cfg, st.Result.Out)
+	printDocPages(cfg, st.Result.DocPages, st.Result.Out)
 	printResult(cfg, st.Result.Out)
 	return true
 }
@@ -60,7 +61,7 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	}
 	sort.Strings(in.Dirs)
 	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
-	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, s.gathered.Toolchain.Rustc, s.gathered.Builder.Dir)
+	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, hostRustc(s.gathered.Toolchain), s.gathered.Builder.Dir)
 	// The walk of Dirs sees files come and go, but not a new member outside them.
 	in.Layout = gather.LayoutPaths(p.Input.Graph)
 
@@ -74,6 +75,7 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	for _, n := range p.Nodes {
 		res.Units = append(res.Units, n.String())
 	}
+	res.DocPages = p.DocPages()
 	var w bytes.Buffer
 	if report.Warnings(&w, p, out, true) == nil {
 		res.Warnings = w.String()

@@ -59,7 +59,7 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	}
 	t.OnStart = func(drv string) {
 		if n := nodeOf(drv); n != nil {
-			pr.Status("Compiling", n.String())
+			pr.Status(report.Verb(n), n.String())
 			if pr.Verbose {
 				pr.Status("Running", "`"+s.commandLine(n)+"`")
 			}
@@ -70,6 +70,9 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	t.OnProgress = bar
 	if cfg.BuildLogs {
 		t.OnLog = func(drv, line string) {
+			if report.ReplayedDiagnostic(line) {
+				return
+			}
 			if !pr.Color {
 				line = ansi.Strip(line)
 			}
@@ -129,8 +132,8 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	return p.Result.Out, nil
 }
 
-// sandboxPaths are the host paths the builds need: a host toolchain's, and
-// those declared as native inputs of the packages built.
+// sandboxPaths are the host paths the builds need: the system's (and a host
+// toolchain's), and those declared as native inputs of the packages built.
 func (s *session) sandboxPaths() []string {
 	var paths []string
 	if tc := s.gathered.Toolchain; !tc.InStore {
@@ -164,8 +167,8 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
 		}
 		if tc := s.gathered.Toolchain; !tc.InStore && strings.Contains(msg, "No such file or directory") {
-			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				strings.Join(tc.SandboxPaths, " "))
+			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
+				hostUse(tc), strings.Join(tc.SandboxPaths, " "))
 		}
 		return fmt.Errorf("%s", msg)
 	}
@@ -173,7 +176,7 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 	for _, drv := range failed {
 		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
 		if n := nodeOf(drv); n != nil {
-			f.Label = n.String()
+			f.Label, f.Node = n.String(), n
 			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
 		}
 		units = append(units, f)

@@ -98,6 +98,9 @@ func (s *session) register(ctx context.Context) error {
 func (s *session) add(ctx context.Context) (int, error) {
 	builder := s.gathered.Builder
 	paths := []string{builder.Path}
+	if c := s.gathered.Toolchain.Copy; c != nil {
+		paths = append(paths, c.Path)
+	}
 	for _, t := range s.gathered.Trees {
 		paths = append(paths, t.Path)
 	}
@@ -120,6 +123,9 @@ func (s *session) add(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	if err := addToolchain(ctx, s.store, s.gathered.Toolchain.Copy, valid, tmp); err != nil {
+		return 0, err
+	}
 	for _, t := range s.gathered.Trees {
 		if valid[t.Path] {
 			continue

@@ -98,6 +98,7 @@ func Configure(ctx context.Context, in *plan.Input, tc *toolchain.Toolchain, dir
 	}
 	in.Toolchain = tc.Toolchain
 	in.Rustflags = flags
+	in.Rustdocflags = cargoconfig.Rustdocflags(os.LookupEnv)
 	in.ConfigEnv = cc.EnvFor(os.LookupEnv)
 
 	in.Manifests = map[string]*manifest.Manifest{}

@@ -21,7 +21,7 @@ import (
 // Describe adds what only the plan file needs: the hashes of Cargo.lock and
 // the manifests, and the toolchain's components.
 func Describe(in *plan.Input, tc *toolchain.Toolchain) error {
-	in.Toolchain.Components = components(tc.Sysroot)
+	in.Toolchain.Components = components(tc.HostSysroot)
 	var err error
 	in.Checked, err = checked(in, in.Graph.Workspace.WorkspaceRoot)
 	return err

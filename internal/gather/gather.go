@@ -21,11 +21,16 @@ import (
 // Config says what to gather.
 type Config struct {
 	Query       Query
-	Rustc       string // "" = rustc on PATH
-	Nix         string // the nix program, part of the no-op fingerprint
-	BuilderPath string // "" = next to this program
+	Rustc       string         // "" = rustc on PATH
+	Toolchain   toolchain.Mode // --toolchain: "" = store
+	Nix         string         // the nix program, part of the no-op fingerprint
+	BuilderPath string         // "" = next to this program
 	// NoCache asks Cargo and rustc again and hashes every source.
 	NoCache bool
+	// Clippy lints the workspace members with the toolchain's clippy-driver
+	// (`cargo clippy`), given ClippyArgs (those after `--`).
+	Clippy     bool
+	ClippyArgs []string
 	// Describe gathers what the plan file needs besides (Describe).
 	Describe bool
 	// Start is when the command started: caches record only older inputs.
@@ -74,6 +79,9 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Toolchain: tc, Cargo: time.Since(start)}
+	if err := useToolchain(tc, cfg); err != nil {
+		return nil, err
+	}
 	hashes := openHashCache(cfg)
 	defer hashes.Save()
 	if r.Builder, err = FindBuilder(cfg.BuilderPath, hashes); err != nil {
@@ -88,6 +96,11 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	if r.Crates, err = Origins(in, cfg.Query.Dir, cfg.Fetched); err != nil {
 		return nil, err
+	}
+	if cfg.Clippy {
+		if in.Clippy, err = clippy(tc, cfg.ClippyArgs); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Describe {
 		if err := Describe(in, tc); err != nil {

@@ -20,17 +20,23 @@ var update = flag.Bool("update", false, "record the inputs again (internal/plan/
 // recordings are the workspaces whose gathered inputs internal/plan's golden
 // tests plan: the example in debug, and in release for a --target (the
 // proc-macro greeter-macros is a root and a host dependency: two units), and
-// fixtures with several targets, Cargo configuration and links overrides.
+// fixtures with several targets, Cargo configuration and links overrides;
+// cargo check of all targets, cargo clippy and cargo doc.
 var recordings = []struct {
 	name, dir string
 	flags     []string
+	command   string   // the unit graph's cargo command; "" is build
+	clippy    []string // clippy's arguments, for a clippy recording
 }{
-	{"workspace", "examples/workspace", nil},
-	{"workspace-release", "examples/workspace", []string{"--release"}},
-	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}},
-	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}},
-	{"config", "testdata/workspaces/config", nil},
-	{"links", "testdata/workspaces/links", nil},
+	{"workspace", "examples/workspace", nil, "", nil},
+	{"workspace-release", "examples/workspace", []string{"--release"}, "", nil},
+	{"workspace-target", "examples/workspace", []string{"--target", "x86_64-unknown-linux-gnu"}, "", nil},
+	{"targets-all", "testdata/workspaces/targets", []string{"--all-targets"}, "", nil},
+	{"config", "testdata/workspaces/config", nil, "", nil},
+	{"links", "testdata/workspaces/links", nil, "", nil},
+	{"check-all-targets", "testdata/workspaces/diagnostics", []string{"--all-targets"}, "check", nil},
+	{"clippy", "examples/workspace", nil, "check", []string{"-D", "warnings"}},
+	{"doc", "examples/workspace", nil, "doc", nil},
 }
 
 // TestRecorded gathers each recorded workspace with the real Cargo and rustc
@@ -54,7 +60,8 @@ func TestRecorded(t *testing.T) {
 			}
 			os.RemoveAll(filepath.Join(ws, "target"))
 			os.Remove(filepath.Join(ws, "Cargo.lock"))
-			cfg := &Config{Query: Query{Dir: ws, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true, Describe: true}
+			cfg := &Config{Query: Query{Dir: ws, Command: r.command, BuildArgs: r.flags}, BuilderPath: builder, NoCache: true, Describe: true,
+				Clippy: r.clippy != nil, ClippyArgs: r.clippy}
 			res, err := Gather(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)

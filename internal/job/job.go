@@ -24,6 +24,7 @@ const (
 	RunBuildScript = "run-build-script" // run a compiled build script
 	Collect        = "collect"          // copy the built binaries into one output
 	Override       = "override"         // write a build script's output given by Cargo's configuration
+	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
 	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
 	Plan           = "plan"             // write the plan file for a flake without one (builder/plan.go)
 )
@@ -66,6 +67,13 @@ type Job struct {
 	// (native.Inputs.SandboxPaths): recorded here so the derivation shows them;
 	// the build shows them through extra-sandbox-paths.
 	HostPaths []string `json:"hostPaths,omitempty"`
+
+	// Doc is where a Rustdoc job's pages go and which documented crates they
+	// link to (Rustdoc only).
+	Doc *Doc `json:"doc,omitempty"`
+	// DocIndex merges the documented crates' search index and other
+	// cross-crate files (Collect only).
+	DocIndex *DocIndex `json:"docIndex,omitempty"`
 
 	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
 	Rename []Rename `json:"rename,omitempty"`
@@ -111,6 +119,29 @@ type Rename struct {
 	To   string `json:"to"`
 	// Optional skips a missing From (a unit's diagnostics exist only if it warned).
 	Optional bool `json:"optional,omitempty"`
+	// Link makes To a symbolic link to From instead of a copy (Collect only).
+	Link bool `json:"link,omitempty"`
+}
+
+// Doc is a rustdoc run (cargo doc). rustdoc writes into DocDir(Self), where
+// the builder first links the crate directories of every documented
+// dependency, found from Deps through their deps/ links: rustdoc links to a
+// crate's pages only when they are in its output directory (rustdoc:
+// formats/cache.rs, extern_location). Afterwards the output keeps the unit's
+// own crate directory, its sources under src/, help.html and settings.html,
+// and the cross-crate parts rustdoc wrote to PartsDir(Self).
+type Doc struct {
+	Crate string   `json:"crate"` // the documented crate's name, its directory
+	Deps  []string `json:"deps,omitempty"`
+}
+
+// DocIndex is rustdoc's merge of the cross-crate parts of every documented
+// crate into Dir (rustdoc --merge=finalize --include-parts-dir).
+type DocIndex struct {
+	Program string            `json:"program"`
+	Parts   []string          `json:"parts"` // PartsDir of each documented unit
+	Dir     string            `json:"dir"`
+	Env     map[string]string `json:"env,omitempty"`
 }
 
 // Run-output layout, shared by the builder that writes it and the planner that reads it.
@@ -121,6 +152,12 @@ func OutDir(run string) string { return run + "/out" }
 // DepsDir holds a library output's links to the outputs of its direct library
 // dependencies.
 func DepsDir(out string) string { return out + "/deps" }
+
+// DocDir holds a documented unit's pages, and the result's, as Cargo's target/doc.
+func DocDir(out string) string { return out + "/share/doc" }
+
+// PartsDir holds the cross-crate parts of a documented unit (rustdoc --parts-out-dir).
+func PartsDir(out string) string { return out + "/nix-unit/doc.parts" }
 
 // DirectivesFile holds the parsed directives inside a run output.
 func DirectivesFile(run string) string { return run + "/directives.json" }
@@ -134,7 +171,15 @@ type Diagnostics struct {
 	Warnings int `json:"warnings"`
 	// Rendered is rustc's rendering of every diagnostic, with ANSI colours, in order.
 	Rendered string `json:"rendered"`
+	// Messages are rustc's JSON diagnostics, in order: what Cargo's
+	// compiler-message carries, and what tells how many are fixable.
+	Messages []json.RawMessage `json:"messages,omitempty"`
 }
+
+// DiagnosticPrefix starts the lines a failing unit's builder prints after
+// the tool's output: one of rustc's JSON diagnostics each, for Cargo's
+// compiler-message (a failed derivation keeps no output to read them from).
+const DiagnosticPrefix = "cargo-nix-unit-diagnostic: "
 
 // Encode returns the job as JSON for the derivation environment.
 func (j *Job) Encode() (string, error) {

@@ -3,6 +3,7 @@ package oracle
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -25,12 +26,13 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "rmeta-externs",
-		reason: "Cargo pipelines: an rlib's dependents start on its .rmeta; a derivation's output exists only once complete, so the plan passes the .rlib",
-		apply: func(c, _ *normInv) bool {
+		reason: "Cargo pipelines: an rlib's dependents start on its .rmeta; a derivation's output exists only once complete, so the plan passes the .rlib (a checked library's .rmeta is all there is, on both sides)",
+		apply: func(c, p *normInv) bool {
 			hit := false
 			for k := 1; k < len(c.Args); k++ {
-				if c.Args[k-1] == "--extern" && strings.HasSuffix(c.Args[k], ".rmeta") {
-					c.Args[k] = strings.TrimSuffix(c.Args[k], ".rmeta") + ".rlib"
+				rlib := strings.TrimSuffix(c.Args[k], ".rmeta") + ".rlib"
+				if c.Args[k-1] == "--extern" && strings.HasSuffix(c.Args[k], ".rmeta") && slices.Contains(p.Args, rlib) {
+					c.Args[k] = rlib
 					hit = true
 				}
 			}
@@ -105,6 +107,24 @@ var allowlist = []allowance{
 				c.Env["CARGO_TARGET_TMPDIR"] = "/tmp"
 			}
 			return ok
+		},
+	},
+	{
+		id:     "CLIPPY_ARGS",
+		reason: "cargo-clippy hands clippy-driver the arguments after -- in CLIPPY_ARGS, in Cargo's own environment, which -vv does not print; the plan sets it in the members' units",
+		apply:  func(_, p *normInv) bool { return dropEnv(p.Env, "CLIPPY_ARGS") },
+	},
+	{
+		id: "rustdoc-parts",
+		reason: "Cargo's rustdoc runs merge their crate into the shared target/doc; each plan unit has its own output, so rustdoc also writes its crate's cross-crate parts " +
+			"(-Zunstable-options --parts-out-dir, RUSTC_BOOTSTRAP=<crate>) and the result merges them",
+		apply: func(c, p *normInv) bool {
+			k := slices.Index(p.Args, "-Zunstable-options")
+			if k < 0 || k+1 >= len(p.Args) || !strings.HasPrefix(p.Args[k+1], "--parts-out-dir=") {
+				return false
+			}
+			p.Args = slices.Delete(p.Args, k, k+2)
+			return dropEnv(p.Env, "RUSTC_BOOTSTRAP")
 		},
 	},
 	{

@@ -104,10 +104,11 @@ func (n *normaliser) plan(inv invocation, i int) *normInv {
 	return out
 }
 
-// fixOutDir names --out-dir's value {out-dir}: each side has its own layout.
+// fixOutDir names --out-dir's value (rustdoc's -o) {out-dir}: each side has
+// its own layout.
 func fixOutDir(args []string) {
 	for k := 0; k+1 < len(args); k++ {
-		if args[k] == "--out-dir" {
+		if args[k] == "--out-dir" || args[k] == "-o" {
 			args[k+1] = "{out-dir}"
 		}
 	}

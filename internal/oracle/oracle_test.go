@@ -28,10 +28,12 @@ import (
 
 // oracleCase is a workspace and the cargo build flags (and environment) to build it with.
 type oracleCase struct {
-	name  string
-	dir   string   // relative to the repository root
-	flags []string // given to `cargo build` and to the unit-graph query
-	env   []string // extra environment for Cargo and for planning
+	name    string
+	dir     string   // relative to the repository root
+	command string   // the cargo command: build (""), check, clippy or doc
+	flags   []string // given to the cargo command and to the unit-graph query
+	env     []string // extra environment for Cargo and for planning
+	clippy  []string // clippy's arguments (after --)
 }
 
 var oracleCases = []oracleCase{
@@ -61,6 +63,15 @@ var oracleCases = []oracleCase{
 	{name: "corpus", dir: "testdata/corpus"},
 	{name: "targets-all-features", dir: "testdata/workspaces/targets", flags: []string{"--all-features"}},
 	{name: "inherit-features", dir: "testdata/workspaces/inherit", flags: []string{"--no-default-features", "--features", "extra"}},
+	{name: "check-example", dir: "examples/workspace", command: "check"},
+	{name: "check-all-targets", dir: "testdata/workspaces/targets", command: "check", flags: []string{"--all-targets"}},
+	{name: "check-tested-all-targets", dir: "testdata/workspaces/tested", command: "check", flags: []string{"--all-targets"}},
+	{name: "check-lints", dir: "testdata/workspaces/lints", command: "check"},
+	{name: "clippy-example", dir: "examples/workspace", command: "clippy"},
+	{name: "clippy-diagnostics", dir: "testdata/workspaces/diagnostics", command: "clippy", flags: []string{"--all-targets"}, clippy: []string{"-W", "clippy::pedantic"}},
+	{name: "doc-example", dir: "examples/workspace", command: "doc"},
+	{name: "doc-diagnostics", dir: "testdata/workspaces/diagnostics", command: "doc", env: []string{"RUSTDOCFLAGS=--cfg from_doc"}},
+	{name: "doc-lints-target", dir: "testdata/workspaces/lints", command: "doc", flags: []string{"--target", "x86_64-unknown-linux-gnu"}},
 }
 
 func TestOracle(t *testing.T) {
@@ -95,20 +106,32 @@ func runOracle(t *testing.T, c oracleCase, hits map[string]int) {
 		t.Setenv(k, v)
 	}
 	targetDir := t.TempDir()
-	cmd := exec.Command("cargo", append([]string{"build", "-vv"}, c.flags...)...)
+	command, query := c.command, c.command
+	switch command {
+	case "":
+		command, query = "build", "build"
+	case "clippy":
+		query = "check" // cargo-clippy runs cargo check
+		testtool.Require(t, "cargo-clippy")
+	}
+	args := append([]string{command, "-vv"}, c.flags...)
+	if command == "clippy" {
+		args = append(append(args, "--"), c.clippy...)
+	}
+	cmd := exec.Command("cargo", args...)
 	cmd.Dir = ws
 	cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+targetDir)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("cargo build -vv %s: %v\n%s", strings.Join(c.flags, " "), err, stderr.String())
+		t.Fatalf("cargo %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	invs, err := parseRunning(stderr.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	g, err := gather.Load(ctx, gather.Query{Dir: ws, BuildArgs: c.flags, MetadataArgs: metadataFlags(c.flags)})
+	g, err := gather.Load(ctx, gather.Query{Dir: ws, Command: query, BuildArgs: c.flags, MetadataArgs: metadataFlags(c.flags)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,6 +154,9 @@ func runOracle(t *testing.T, c oracleCase, hits map[string]int) {
 	}
 	if err := gather.Configure(ctx, in, tc, ws); err != nil {
 		t.Fatal(err)
+	}
+	if command == "clippy" {
+		in.Clippy = &plan.Clippy{Driver: filepath.Join(filepath.Dir(tc.Rustc), "clippy-driver"), Args: c.clippy}
 	}
 	p, err := plan.New(in)
 	if err != nil {
@@ -235,7 +261,7 @@ func simulateBuilder(t *testing.T, j *job.Job, outputs map[string]*buildscript.O
 			}
 		}
 		inv.Env["NUM_JOBS"] = "1"
-	case job.Rustc:
+	case job.Rustc, job.Rustdoc:
 		var own *buildscript.Run
 		var recv buildscript.Receiver
 		if j.Own != nil {
@@ -308,6 +334,10 @@ func invocationKey(inv invocation) string {
 		return "run " + inv.Env["CARGO_MANIFEST_DIR"] + " " + inv.Env["TARGET"] + " " + strings.Join(feats, ",")
 	}
 	a := inv.Args
+	tool := filepath.Base(inv.Program)
+	if tool == "clippy-driver" && len(a) > 0 {
+		a = a[1:] // clippy-driver <rustc> ARGS
+	}
 	var types []string
 	target := ""
 	for k := 0; k+1 < len(a); k++ {
@@ -324,11 +354,16 @@ func invocationKey(inv invocation) string {
 			}
 		}
 	}
-	src := ""
-	if len(a) > 3 {
-		src = a[3]
+	src, emit := "", ""
+	for _, w := range a {
+		if strings.HasSuffix(w, ".rs") && src == "" {
+			src = w
+		}
+		if strings.HasPrefix(w, "--emit=") {
+			emit = w
+		}
 	}
-	return strings.Join([]string{"rustc", arg(a, "--crate-name"), src, strings.Join(types, ","), target, strings.Join(feats, ",")}, " ")
+	return strings.Join([]string{tool, arg(a, "--crate-name"), src, strings.Join(types, ","), target, strings.Join(feats, ","), emit}, " ")
 }
 
 func arg(a []string, flag string) string {

@@ -38,6 +38,12 @@ type Input struct {
 	// ProfileInherits maps each custom profile to the one it inherits from: a
 	// build script's PROFILE follows the chain to release or debug.
 	ProfileInherits map[string]string `json:"profileInherits,omitempty"`
+	// Clippy, when set, lints the workspace members' units with clippy-driver,
+	// as `cargo clippy` does.
+	Clippy *Clippy `json:"clippy,omitempty"`
+	// Rustdocflags are the flags Cargo appends to rustdoc's command line
+	// (CARGO_ENCODED_RUSTDOCFLAGS or RUSTDOCFLAGS), as rustflags are to rustc's.
+	Rustdocflags []string `json:"rustdocflags,omitempty"`
 	// Origins maps a non-path package id to where its source comes from: the
 	// plan file describes sources by it, and a registry crate with a checksum
 	// and a download URL is fetched by fixed-output derivations (Fetched).

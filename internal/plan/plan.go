@@ -73,7 +73,7 @@ func depNodes(nodes []*Node, used map[int]bool) []*Node {
 
 // result plans the derivation that gathers the roots' binaries and C libraries
 // into one output: bin/<name>, examples/<name>, lib/lib<name>.{so,a},
-// tests/<unit>, and the path packages' diagnostics.
+// tests/<unit>, share/doc/ (addDocs), and the path packages' diagnostics.
 func (c *planner) result(p *Plan) *Node {
 	j := &job.Job{Unit: "result", Action: job.Collect}
 	used := map[*Node]bool{}
@@ -100,6 +100,7 @@ func (c *planner) result(p *Plan) *Node {
 		}
 		used[n] = true
 	}
+	c.addDocs(p, j, used)
 	// Path packages' warnings travel with the result, so a cached build shows them
 	// again as Cargo does. Registry packages compile with --cap-lints allow.
 	for _, n := range p.Nodes {

@@ -5,19 +5,24 @@ import (
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
 // BuildError is a failed unit build; the command exits with Cargo's status 101.
-type BuildError struct{ Msg string }
+type BuildError struct {
+	Msg   string
+	Units []Failure // the units that failed
+}
 
 func (e *BuildError) Error() string { return e.Msg }
 
 // Failure is one unit whose builder failed.
 type Failure struct {
-	Label string   // "greeter v0.2.1 (lib)"
-	Drv   string   // its derivation
-	Log   []string // what its builder printed: rustc's diagnostics, a build script's stderr
-	Note  string   // one line after the log saying why, if known (FailureNote)
+	Label string     // "greeter v0.2.1 (lib)"
+	Node  *plan.Node // the unit, nil when the derivation is not one of the plan's
+	Drv   string     // its derivation
+	Log   []string   // what its builder printed: rustc's diagnostics, a build script's stderr
+	Note  string     // one line after the log saying why, if known (FailureNote)
 }
 
 // Failed shows each failure with its log, its derivation and how to see the
@@ -30,6 +35,9 @@ func Failed(units []Failure, color bool) *BuildError {
 		}
 		fmt.Fprintf(&b, "could not build %s\n", f.Label)
 		for _, l := range f.Log {
+			if ReplayedDiagnostic(l) {
+				continue
+			}
 			if !color {
 				l = ansi.Strip(l)
 			}
@@ -40,5 +48,5 @@ func Failed(units []Failure, color bool) *BuildError {
 		}
 		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", f.Drv, f.Drv)
 	}
-	return &BuildError{Msg: b.String()}
+	return &BuildError{Msg: b.String(), Units: units}
 }

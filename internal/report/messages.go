@@ -93,43 +93,55 @@ type buildScriptMessage struct {
 }
 
 // CargoMessages prints, one JSON object per line, what `cargo build
-// --message-format json` prints for each unit, with store paths as file names,
-// then build-finished. Every node's Out and Status must be known.
-func CargoMessages(w io.Writer, p *plan.Plan) error {
-	enc := json.NewEncoder(w)
+// --message-format json` prints for each unit — its diagnostics as
+// compiler-message, then compiler-artifact or build-script-executed — with
+// store paths as file names, then build-finished. Every node's Out and Status
+// must be known. ansi keeps the colours of rendered diagnostics
+// (json-diagnostic-rendered-ansi).
+func CargoMessages(w io.Writer, p *plan.Plan, ansi bool) error {
+	m := newMessages(w, p, ansi)
 	for _, n := range p.Nodes {
-		u, out := n.Unit, n.Out
-		if u.IsBuildScriptRun() {
-			m := buildScriptMessage{Reason: "build-script-executed", PackageID: u.PkgID,
-				LinkedLibs: []string{}, LinkedPaths: []string{}, Cfgs: []string{}, Env: [][2]string{}, OutDir: job.OutDir(out)}
-			if o, err := buildscript.Read(job.DirectivesFile(out)); err == nil {
-				m.LinkedLibs = append(m.LinkedLibs, o.LinkLibs...)
-				m.LinkedPaths = append(m.LinkedPaths, o.LinkSearch...)
-				m.Cfgs = append(m.Cfgs, o.Cfgs...)
-				for _, e := range o.Env {
-					m.Env = append(m.Env, [2]string{e.Key, e.Value})
-				}
-			}
-			if err := enc.Encode(m); err != nil {
-				return err
-			}
-			continue
-		}
-		t := u.Target
-		m := artifactMessage{Reason: "compiler-artifact", PackageID: u.PkgID, ManifestPath: u.Package.ManifestPath,
-			Target:   t,
-			Profile:  artifactProfile{OptLevel: u.Profile.OptLevel, Debuginfo: debuginfo(u.Profile.Debuginfo), DebugAssertions: u.Profile.DebugAssertions, OverflowChecks: u.Profile.OverflowChecks, Test: u.Mode == "test"},
-			Features: append([]string{}, u.Features...), Filenames: artifacts(out), Fresh: n.Status != plan.StatusBuilt}
-		if exe := filepath.Join(out, "bin", t.Name); u.Mode == "test" || t.HasKind("bin") || t.HasKind("example") {
-			if _, err := os.Stat(exe); err == nil {
-				m.Executable = &exe
-			}
-		}
-		if err := enc.Encode(m); err != nil {
+		if err := m.unit(n); err != nil {
 			return err
 		}
 	}
-	return enc.Encode(map[string]any{"reason": "build-finished", "success": true})
+	return m.finished(true)
+}
+
+// unit prints n's messages: its diagnostics, then what it produced.
+func (m *messages) unit(n *plan.Node) error {
+	if err := m.diagnostics(n); err != nil {
+		return err
+	}
+	u, out := n.Unit, n.Out
+	if u.IsBuildScriptRun() {
+		bs := buildScriptMessage{Reason: "build-script-executed", PackageID: u.PkgID,
+			LinkedLibs: []string{}, LinkedPaths: []string{}, Cfgs: []string{}, Env: [][2]string{}, OutDir: job.OutDir(out)}
+		if o, err := buildscript.Read(job.DirectivesFile(out)); err == nil {
+			bs.LinkedLibs = append(bs.LinkedLibs, o.LinkLibs...)
+			bs.LinkedPaths = append(bs.LinkedPaths, o.LinkSearch...)
+			bs.Cfgs = append(bs.Cfgs, o.Cfgs...)
+			for _, e := range o.Env {
+				bs.Env = append(bs.Env, [2]string{e.Key, e.Value})
+			}
+		}
+		return m.enc.Encode(bs)
+	}
+	t := u.Target
+	a := artifactMessage{Reason: "compiler-artifact", PackageID: u.PkgID, ManifestPath: u.Package.ManifestPath,
+		Target:   t,
+		Profile:  artifactProfile{OptLevel: u.Profile.OptLevel, Debuginfo: debuginfo(u.Profile.Debuginfo), DebugAssertions: u.Profile.DebugAssertions, OverflowChecks: u.Profile.OverflowChecks, Test: u.Mode == "test" || u.CheckTest},
+		Features: append([]string{}, u.Features...), Filenames: artifacts(out), Fresh: n.Status != plan.StatusBuilt}
+	if u.Mode == "doc" {
+		// Cargo names a documented unit's index page.
+		a.Filenames = []string{job.DocDir(out) + "/" + t.CrateName() + "/index.html"}
+	}
+	if exe := filepath.Join(out, "bin", t.Name); u.Mode == "test" || t.HasKind("bin") || t.HasKind("example") {
+		if _, err := os.Stat(exe); err == nil {
+			a.Executable = &exe
+		}
+	}
+	return m.enc.Encode(a)
 }
 
 // debuginfo is Cargo's JSON for a debuginfo level: a number, or a name.

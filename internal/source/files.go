@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -297,13 +298,43 @@ func (t *Tree) Stage(tmp string) (string, error) {
 			}
 			continue
 		}
-		data, err := os.ReadFile(from)
-		if err != nil {
-			return "", err
+		// A hard link costs nothing whatever the size (a toolchain is 600 MB);
+		// the store reads the file and the staged name goes away afterwards.
+		if os.Link(from, to) == nil {
+			continue
 		}
-		if err := os.WriteFile(to, data, fi.Mode().Perm()); err != nil {
+		if err := copyFile(from, to, fi.Mode().Perm()); err != nil {
 			return "", err
 		}
 	}
 	return root, nil
+}
+
+func copyFile(from, to string, perm fs.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// NewTree is the tree of the given files below dir (relative, slash-separated),
+// with its store path; cache remembers the hash by the files' identity (nil:
+// hash every time). For trees selected by other rules than a package's.
+func NewTree(dir, name string, files []string, hashes *cache.HashCache) (*Tree, error) {
+	t := &Tree{Dir: dir, Name: name, Files: append([]string(nil), files...), cache: hashes}
+	sort.Strings(t.Files)
+	if err := t.hash(); err != nil {
+		return nil, fmt.Errorf("hashing %s: %w", dir, err)
+	}
+	return t, nil
 }

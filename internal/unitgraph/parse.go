@@ -61,6 +61,7 @@ func Parse(graphJSON, metadataJSON []byte) (*Graph, error) {
 	if _, err := g.TopoOrder(); err != nil {
 		return nil, err
 	}
+	markCheckTests(&g)
 	return &g, nil
 }
 
@@ -131,6 +132,9 @@ func (u *Unit) IsBuildScriptCompile() bool {
 // IsBuildScriptRun reports whether u runs a build script.
 func (u *Unit) IsBuildScriptRun() bool { return u.Mode == "run-custom-build" }
 
+// IsRustcTest reports a unit rustc compiles with --test (cargo: CompileMode::is_rustc_test).
+func (u *Unit) IsRustcTest() bool { return u.Mode == "test" || u.Mode == "bench" || u.CheckTest }
+
 // IsProcMacro reports whether u compiles a proc-macro crate.
 func (u *Unit) IsProcMacro() bool { return u.Target.HasKind("proc-macro") }
 
@@ -141,9 +145,9 @@ func (u *Unit) Kind() string {
 		return "build-script-run"
 	case u.IsBuildScriptCompile():
 		return "build-script"
-	case u.Mode == "test" && u.Target.IsLib():
+	case (u.Mode == "test" || u.CheckTest) && u.Target.IsLib():
 		return "lib-test"
-	case u.Mode == "test" && u.Target.HasKind("bin"):
+	case (u.Mode == "test" || u.CheckTest) && u.Target.HasKind("bin"):
 		return "bin-test"
 	case u.IsProcMacro():
 		return "proc-macro"

@@ -26,6 +26,9 @@ type Unit struct {
 	Dependencies []Dependency `json:"dependencies"`
 
 	Package *Package `json:"-"` // metadata of PkgID, set by Parse
+	// CheckTest marks a check unit Cargo compiles with --test; the unit graph
+	// writes it as "check" like the others (set by Parse, see markCheckTests).
+	CheckTest bool `json:"-"`
 }
 
 // Target is the Cargo target a unit compiles.

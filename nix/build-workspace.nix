@@ -36,6 +36,10 @@
   # it after your checkout): src's own name, "source" for a flake's.
   workspaceName ? (let b = baseNameOf (toString src); in
     if builtins.match "[0-9a-df-np-sv-z]{32}-.*" b != null then builtins.substring 33 (-1) b else b),
+  # For `dynamic` (dynamic derivations, no plan file and no
+  # import-from-derivation): the nix-instantiate executable of a Nix with
+  # the dynamic-derivations and recursive-nix features (2.30 or newer).
+  nixInstantiate ? null,
 }:
 let
   inherit (builtins) hasContext appendContext substring stringLength replaceStrings
@@ -223,9 +227,47 @@ let
           stdin = builtins.toJSON fetched;
         };
       };
+
+  # Without a plan file and without import-from-derivation: a derivation
+  # whose output is the result's .drv (a text-hashed, content-addressed
+  # output), written by this very file instantiated with the planned file
+  # inside the build (recursive Nix adds the units' derivations to the
+  # store); builtins.outputOf names what that derivation builds. Needs Nix's
+  # experimental dynamic-derivations, ca-derivations and recursive-nix.
+  quoted = x: builtins.toJSON (toString x);
+  instantiated = builtins.derivation {
+    name = "nix-unit-result.drv";
+    inherit system;
+    builder = builderPath;
+    requiredSystemFeatures = [ "recursive-nix" ];
+    __contentAddressed = true;
+    outputHashMode = "text";
+    outputHashAlgo = "sha256";
+    cargoNixUnitJob = builtins.toJSON {
+      unit = "nix-unit-result.drv";
+      action = "instantiate";
+      program = if nixInstantiate == null
+        then throw "cargo-nix-unit: `dynamic` needs nixInstantiate, a Nix of 2.30 or newer"
+        else storeInput nixInstantiate;
+      args = [ "--extra-experimental-features" "nix-command ca-derivations" "--expr" ''
+        (import ${./build-workspace.nix} {
+          src = builtins.storePath ${quoted "${src}"};
+          plan = builtins.storePath ${quoted planned};
+          rustToolchain = ${quoted toolchain};
+          builder = ${quoted builderPath};
+          system = ${quoted system};
+          contentAddressed = ${if contentAddressed then "true" else "false"};
+        }).default
+      '' ];
+    };
+  };
 in
 {
   default = mkUnit checked.result;
   inherit units bins sources planFile;
   plan = checked;
+  # The result by dynamic derivations: the output of the derivation
+  # `instantiated` writes.
+  dynamic = builtins.outputOf instantiated.outPath "out";
+  inherit instantiated;
 }

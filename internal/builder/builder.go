@@ -75,6 +75,8 @@ func (b *builder) run() error {
 		return b.unpackCrate()
 	case job.Plan:
 		return b.plan()
+	case job.Instantiate:
+		return b.instantiate()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }

@@ -69,3 +69,29 @@ func copyTree(from, to string) error {
 		return os.WriteFile(dst, data, fi.Mode().Perm()|0o200)
 	})
 }
+
+// instantiate runs nix-instantiate (Program, Args) inside a recursive-Nix
+// build, which adds the derivations it instantiates to the store, and writes
+// the .drv it prints to the output: the flake's derivation producing the
+// result's derivation (dynamic derivations).
+func (b *builder) instantiate() error {
+	cmd := exec.Command(b.job.Program, b.job.Args...)
+	cmd.Env = b.env(map[string]string{
+		"NIX_REMOTE":     b.getenv("NIX_REMOTE"),
+		"XDG_CACHE_HOME": filepath.Join(b.scratch, "cache"),
+	})
+	cmd.Stderr = b.stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.job.Program, err)
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) == 0 {
+		return fmt.Errorf("%s printed no derivation", b.job.Program)
+	}
+	drv, err := os.ReadFile(lines[len(lines)-1])
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(b.out, drv, 0o444)
+}

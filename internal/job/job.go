@@ -27,6 +27,7 @@ const (
 	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
 	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
 	Plan           = "plan"             // write the plan file for a flake without one (builder/plan.go)
+	Instantiate    = "instantiate"      // write the result's .drv: dynamic derivations (builder/plan.go)
 )
 
 // Job is what one derivation's builder does.

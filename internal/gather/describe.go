@@ -16,6 +16,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 // Describe adds what only the plan file needs: the hashes of Cargo.lock and
@@ -36,15 +37,9 @@ func Describe(in *plan.Input, tc *toolchain.Toolchain) error {
 // returned by checksum. A fetched crate is a registry crate downloaded from
 // where it was fetched, whatever serves it to Cargo here.
 func Origins(in *plan.Input, dir string, fetched []Fetched) (map[string]string, error) {
-	var ids []string
-	for _, u := range in.Graph.Units {
-		if !u.Package.IsPath() && !slices.Contains(ids, u.Package.ID) {
-			ids = append(ids, u.Package.ID)
-		}
-	}
 	in.Origins = map[string]*plan.Origin{}
-	if len(ids) == 0 {
-		return nil, nil
+	if !slices.ContainsFunc(in.Graph.Units, func(u unitgraph.Unit) bool { return !u.Package.IsPath() }) {
+		return nil, nil // no Cargo.lock to read
 	}
 	if dir == "" {
 		dir = "."

@@ -25,13 +25,20 @@ Examples:
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (default: nix-unit.json at the workspace root)"},
 		&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 with one line when the file is out of date"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		&cli.StringFlag{Name: "crates", Usage: "plan offline against the registry crates `FILE` lists (JSON, - for stdin), as the flake does without a plan file (docs/plan-json.md)"},
 	),
 	Action: func(c *cli.Context) error {
 		q, err := cargoQuery(c, false)
 		if err != nil {
 			return err
 		}
-		b, path, err := engine.PlanFile(c.Context, gather.Config{Query: q, Rustc: c.String("rustc")})
+		g := gather.Config{Query: q, Rustc: c.String("rustc")}
+		if f := c.String("crates"); f != "" {
+			if g.Fetched, err = readFetched(f); err != nil {
+				return err
+			}
+		}
+		b, path, err := engine.PlanFile(c.Context, g)
 		if err != nil {
 			return err
 		}
@@ -47,4 +54,17 @@ Examples:
 		fmt.Fprintf(c.App.ErrWriter, "%12s %s\n", "Planned", path)
 		return nil
 	},
+}
+
+// readFetched reads the --crates list from the file f, or stdin for "-".
+func readFetched(f string) ([]gather.Fetched, error) {
+	if f == "-" {
+		return gather.ReadFetched(os.Stdin)
+	}
+	r, err := os.Open(f)
+	if err != nil {
+		return nil, fmt.Errorf("--crates: %w", err)
+	}
+	defer r.Close()
+	return gather.ReadFetched(r)
 }

@@ -46,13 +46,13 @@ Examples:
 		if cfg.DryRun {
 			return fmt.Errorf("push builds what it pushes: --dry-run does not apply")
 		}
-		return engine.Push(c.Context, cfg, func(ctx context.Context, drvs []string, ca bool) error {
+		return engine.Push(c.Context, cfg, func(ctx context.Context, drvs, sources []string, ca bool) error {
 			configured, err := share.SecretKeyFiles(ctx, cfg.Nix)
 			if err != nil {
 				return err
 			}
 			p := &share.Push{Nix: cfg.Nix, To: to, Keys: append(append([]string{}, keys...), configured...),
-				Drvs: drvs, CA: ca, Status: cfg.Printer.Status}
+				Drvs: drvs, Sources: sources, CA: ca, Status: cfg.Printer.Status}
 			res, err := p.Run(ctx)
 			if err != nil {
 				return err

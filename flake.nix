@@ -41,11 +41,14 @@
       # nix/build-workspace.nix and the README's "Use it from a flake".
       lib = {
         buildWorkspace = import ./nix/build-workspace.nix;
-        # buildWorkspace with pkgs' system and this flake's builder.
+        # buildWorkspace with pkgs' system, this flake's builder and, for a
+        # workspace without a plan file, this flake's CLI and pkgs' cc.
         mkLib = pkgs: {
           buildWorkspace = args: import ./nix/build-workspace.nix ({
             system = pkgs.stdenv.hostPlatform.system;
             builder = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/cargo-nix-unit-builder";
+            cli = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/cargo-nix-unit";
+            planPath = [ "${pkgs.stdenv.cc}/bin" ];
           } // args);
         };
       };

@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -63,6 +65,7 @@ func vendorCrates(t *testing.T, ws string) {
 type consumer struct {
 	dir       string
 	builder   string // the builder's store path
+	cli       string // the CLI's store path, its builder beside it
 	toolchain string // the sysroot the CLI's jobs name
 	sandbox   string // extra-sandbox-paths for the host's linker (and a host toolchain)
 }
@@ -73,11 +76,14 @@ func nixSystemOf() string {
 }
 
 // newConsumer writes ws/flake.nix with ca and ia outputs (contentAddressed
-// on and off); the toolchain is the one the CLI's derivations name.
-func newConsumer(t *testing.T, ws string) *consumer {
+// on and off) and ifd (CA, the plan written by a derivation from the crates
+// of the registries given: Cargo.lock's source → dl template); the
+// toolchain is the one the CLI's derivations name.
+func newConsumer(t *testing.T, ws string, registries map[string]string) *consumer {
 	t.Helper()
 	c := &consumer{dir: ws}
 	c.builder = strings.TrimSpace(mustNixFlakes(t, ws, "store", "add-path", filepath.Join(bins, "cargo-nix-unit-builder")))
+	c.cli = strings.TrimSpace(mustNixFlakes(t, ws, "store", "add-path", "--name", "cargo-nix-unit", bins)) + "/cargo-nix-unit"
 	c.toolchain = plannedToolchain(t, ws)
 	sandbox := []string{"/usr", "/lib", "/lib64", "/bin", "/etc/alternatives"}
 	if !strings.HasPrefix(c.toolchain, "/nix/store/") {
@@ -91,24 +97,36 @@ func newConsumer(t *testing.T, ws string) *consumer {
 	if err := os.WriteFile(filepath.Join(stub, "flake.nix"), []byte("{ outputs = _: { }; }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var regs []string
+	for source, dl := range registries {
+		regs = append(regs, fmt.Sprintf("%q = %q;", source, dl))
+	}
+	sort.Strings(regs)
 	flake := fmt.Sprintf(`{
   inputs.cargo-nix-unit.url = "path:%s";
   inputs.cargo-nix-unit.inputs.nixpkgs.url = "path:%s";
   outputs = { self, cargo-nix-unit }:
     let
-      ws = contentAddressed: cargo-nix-unit.lib.buildWorkspace {
+      args = {
         src = self;
         system = %q;
         builder = %q;
         rustToolchain = %q;
-        inherit contentAddressed;
       };
+      ws = contentAddressed: cargo-nix-unit.lib.buildWorkspace (args // { inherit contentAddressed; });
+      ifd = cargo-nix-unit.lib.buildWorkspace (args // {
+        plan = null;
+        cli = %q;
+        registries = { %s };
+        planPath = [ "/usr/bin" ];
+        workspaceName = %q;
+      });
     in {
-      packages.%[3]s = { ca = (ws true).default; ia = (ws false).default; };
-      legacyPackages.%[3]s = { ca = ws true; ia = ws false; };
+      packages.%[3]s = { ca = (ws true).default; ia = (ws false).default; ifd = ifd.default; ifdPlan = ifd.planFile; };
+      legacyPackages.%[3]s = { ca = ws true; ia = ws false; inherit ifd; };
     };
 }
-`, repoRoot(), stub, nixSystemOf(), c.builder, c.toolchain)
+`, repoRoot(), stub, nixSystemOf(), c.builder, c.toolchain, c.cli, strings.Join(regs, " "), filepath.Base(ws))
 	if err := os.WriteFile(filepath.Join(ws, "flake.nix"), []byte(flake), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +192,71 @@ func cliDrvPaths(t *testing.T, ws, ca string) map[string]string {
 func (c *consumer) build(t *testing.T, attr string) string {
 	t.Helper()
 	link := filepath.Join(t.TempDir(), "result-"+attr)
-	mustNixFlakes(t, c.dir, "build", ".#"+attr, "--option", "extra-sandbox-paths", c.sandbox, "-o", link)
+	mustNixFlakes(t, c.dir, "build", ".#"+attr, "--option", "extra-sandbox-paths", c.sandbox,
+		"--option", "allow-import-from-derivation", "true", "-o", link)
 	return link
+}
+
+// checkIFD builds the consumer's ifd output, whose plan a derivation writes
+// (import-from-derivation): the plan is the file `cargo nix-unit plan`
+// wrote (but for the toolchain's components), and the binary prints what
+// cargo run prints.
+func (c *consumer) checkIFD(t *testing.T, bin, want string) {
+	t.Helper()
+	plan := c.build(t, "ifdPlan")
+	got, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile(filepath.Join(c.dir, "nix-unit.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The toolchain's store copy leaves out rustup's list of components,
+	// which only describes the toolchain: no derivation reads it.
+	g, w := withoutComponents(t, got), withoutComponents(t, committed)
+	if !bytes.Equal(g, w) {
+		t.Errorf("the planning derivation wrote another plan than cargo nix-unit plan: %s", firstLineDiff(g, w))
+	}
+	link := c.build(t, "ifd")
+	if out := mustRun(t, c.dir, nil, filepath.Join(link, "bin", bin)); out != want {
+		t.Errorf("the ifd output's %s printed\n%s\ncargo run printed\n%s", bin, out, want)
+	}
+}
+
+// withoutComponents is a plan file without toolchain.components, indented.
+func withoutComponents(t *testing.T, plan []byte) []byte {
+	t.Helper()
+	var f map[string]any
+	if err := json.Unmarshal(plan, &f); err != nil {
+		t.Fatal(err)
+	}
+	if tc, ok := f["toolchain"].(map[string]any); ok {
+		delete(tc, "components")
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// firstLineDiff names the first line where got and want differ.
+func firstLineDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n got  %.300s\n want %.300s", i+1, gl, wl)
+		}
+	}
+	return "none"
 }
 
 // A consumer flake builds examples/workspace with lib.buildWorkspace: every
@@ -189,7 +270,7 @@ func TestFlakeBuildWorkspace(t *testing.T) {
 	vendorCrates(t, ws)
 	want := cargoRun(t, ws)
 	mustCNU(t, ws, "plan")
-	c := newConsumer(t, ws)
+	c := newConsumer(t, ws, nil)
 
 	for _, mode := range []struct{ attr, ca string }{{"ca", "on"}, {"ia", "off"}} {
 		t.Run(mode.attr, func(t *testing.T) {
@@ -212,6 +293,10 @@ func TestFlakeBuildWorkspace(t *testing.T) {
 			}
 		})
 	}
+
+	// Without the plan file, by import-from-derivation: the same plan, so the
+	// same units, already built.
+	t.Run("ifd", func(t *testing.T) { c.checkIFD(t, "app", want) })
 
 	t.Run("stale", func(t *testing.T) {
 		mustCNU(t, ws, "plan", "--check")

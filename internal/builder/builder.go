@@ -75,6 +75,10 @@ func (b *builder) run() error {
 		return b.runTest()
 	case job.UnpackCrate:
 		return b.unpackCrate()
+	case job.Plan:
+		return b.plan()
+	case job.Instantiate:
+		return b.instantiate()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }

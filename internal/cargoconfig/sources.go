@@ -3,6 +3,7 @@ package cargoconfig
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -98,6 +99,30 @@ func (c *Config) Serving(kind, url string) (SourceDef, error) {
 		name = s.ReplaceWith
 	}
 	return def, nil
+}
+
+// SourceName is the name Cargo's configuration knows the registry kind+url
+// by, as Serving finds it: the [source.<name>] table naming it, else
+// crates-io when no [registries] table names it either; "" for a registry
+// only [registries] names. Replacing a source goes through that name: Cargo
+// refuses a second [source] table for the same registry.
+func (c *Config) SourceName(kind, url string) string {
+	names := make([]string, 0, len(c.Sources))
+	for n := range c.Sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if sameURL(c.Sources[n].Registry, kind, url) {
+			return n
+		}
+	}
+	for _, idx := range c.Registries {
+		if sameURL(idx, kind, url) {
+			return ""
+		}
+	}
+	return CratesIO
 }
 
 // sameURL reports whether a configured index names the registry kind+url;

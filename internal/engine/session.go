@@ -104,7 +104,8 @@ func (s *session) add(ctx context.Context) (int, error) {
 	for _, t := range s.gathered.Trees {
 		paths = append(paths, t.Path)
 	}
-	drvs := s.plan.Drvs()
+	paths = append(paths, fetchPaths(s.plan.Fetches)...)
+	drvs := append(fetchDrvs(s.plan.Fetches), s.plan.Drvs()...)
 	for _, d := range drvs {
 		paths = append(paths, d.Path)
 	}
@@ -136,6 +137,9 @@ func (s *session) add(ctx context.Context) (int, error) {
 		if err := s.store.AddPath(ctx, t.Name, staged, t.Path); err != nil {
 			return 0, err
 		}
+	}
+	if err := addCrates(ctx, s.store, s.plan.Fetches, s.gathered.Crates, valid); err != nil {
+		return 0, err
 	}
 	added := 0
 	for _, d := range drvs {

@@ -1,62 +1,80 @@
 package gather
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cargoconfig"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
-// Describe adds what only the plan file needs: where each non-path package's
-// source comes from (Cargo.lock's checksums, the registries' download URLs
-// after source replacement, git revisions), the hashes of Cargo.lock and the
-// manifests, and the toolchain's components. A sparse registry's config.json
-// is read over HTTP.
-func Describe(ctx context.Context, in *plan.Input, tc *toolchain.Toolchain, dir string) error {
+// Describe adds what only the plan file needs: the hashes of Cargo.lock and
+// the manifests, and the toolchain's components.
+func Describe(in *plan.Input, tc *toolchain.Toolchain) error {
+	in.Toolchain.Components = components(tc.HostSysroot)
+	var err error
+	in.Checked, err = checked(in, in.Graph.Workspace.WorkspaceRoot)
+	return err
+}
+
+// Origins says where each non-path package's source comes from (Cargo.lock's
+// checksums, the registries' download URLs after source replacement, git
+// revisions): the plan file describes registry crates by it, and both the
+// CLI and the flake fetch a registry crate's source by it (plan.Fetch). It
+// reads no network: a registry's download URL comes from the config.json
+// Cargo keeps beside its index, and each crate's .crate from Cargo's cache,
+// returned by checksum. A fetched crate is a registry crate downloaded from
+// where it was fetched, whatever serves it to Cargo here.
+func Origins(in *plan.Input, dir string, fetched []Fetched) (map[string]string, error) {
+	in.Origins = map[string]*plan.Origin{}
+	if !slices.ContainsFunc(in.Graph.Units, func(u unitgraph.Unit) bool { return !u.Package.IsPath() }) {
+		return nil, nil // no Cargo.lock to read
+	}
 	if dir == "" {
 		dir = "."
 	}
 	cc, err := cargoconfig.Load(dir, os.Getenv)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	root := in.Graph.Workspace.WorkspaceRoot
-	lock, err := readLock(filepath.Join(root, "Cargo.lock"))
+	lock, err := readLock(filepath.Join(in.Graph.Workspace.WorkspaceRoot, "Cargo.lock"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	in.Toolchain.Components = components(tc.HostSysroot)
-	if in.Checked, err = checked(in, root); err != nil {
-		return err
-	}
-	in.Origins = map[string]*plan.Origin{}
-	dls := map[string]string{} // index URL → dl template
+	crates := map[string]string{}
 	for _, u := range in.Graph.Units {
 		pkg := u.Package
 		if pkg.IsPath() || in.Origins[pkg.ID] != nil {
 			continue
 		}
-		o, err := origin(ctx, pkg.Name, pkg.Version, *pkg.Source, pkg.Dir(), cc, lock, dls)
+		o, err := origin(pkg.Name, pkg.Version, *pkg.Source, pkg.Dir(), cc, lock)
 		if err != nil {
-			return fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+			return nil, fmt.Errorf("package %s %s: %w", pkg.Name, pkg.Version, err)
+		}
+		for _, f := range fetched {
+			if f.Name == pkg.Name && f.Version == pkg.Version && f.Source == *pkg.Source {
+				o.Kind, o.URL = "registry", f.URL
+			}
 		}
 		in.Origins[pkg.ID] = o
+		if o.Kind == "registry" && o.Checksum != "" {
+			if f := cachedCrate(pkg.Dir(), pkg.Name, pkg.Version); f != "" {
+				crates[o.Checksum] = f
+			}
+		}
 	}
-	return nil
+	return crates, nil
 }
 
 type lockFile map[string]string // "name version source" → checksum
@@ -76,7 +94,7 @@ func readLock(path string) (lockFile, error) {
 }
 
 // origin describes one package's source (kind+url, as cargo metadata gives it).
-func origin(ctx context.Context, name, version, src, dir string, cc *cargoconfig.Config, lock lockFile, dls map[string]string) (*plan.Origin, error) {
+func origin(name, version, src, dir string, cc *cargoconfig.Config, lock lockFile) (*plan.Origin, error) {
 	kind, url, ok := strings.Cut(src, "+")
 	if !ok {
 		return nil, fmt.Errorf("source %q: not kind+url", src)
@@ -106,13 +124,7 @@ func origin(ctx context.Context, name, version, src, dir string, cc *cargoconfig
 		return o, nil
 	}
 	o.Kind = "registry"
-	index := def.Registry
-	dl, seen := dls[index]
-	if !seen {
-		dl = configDL(ctx, index)
-		dls[index] = dl
-	}
-	if dl != "" {
+	if dl := configDL(dir); dl != "" {
 		o.URL = DownloadURL(dl, name, version, o.Checksum)
 	}
 	return o, nil
@@ -135,38 +147,53 @@ func gitSubdir(dir string) string {
 	return ""
 }
 
-// configDL reads the dl template from a sparse registry's config.json; "" for
-// a git index (its config.json is inside the repository) or when it cannot be read.
-func configDL(ctx context.Context, index string) string {
-	base, ok := strings.CutPrefix(index, "sparse+")
-	if !ok {
+// Cargo keeps a registry's crates in <registry>/src/<index dir>/<name>-<version>
+// beside its index (<registry>/index/<index dir>, holding a sparse
+// registry's config.json) and the downloaded .crate files
+// (<registry>/cache/<index dir>/<name>-<version>.crate) (cargo:
+// sources/registry/mod.rs, RegistrySource::remote; http_remote.rs keeps
+// config.json). Found from the crate's own directory, whatever CARGO_HOME was.
+func registryDir(dir, sub string) string {
+	index := filepath.Dir(dir)
+	if filepath.Base(filepath.Dir(index)) != "src" {
 		return ""
 	}
-	if !strings.HasSuffix(base, "/") {
-		base += "/"
+	return filepath.Join(filepath.Dir(filepath.Dir(index)), sub, filepath.Base(index))
+}
+
+// configDL reads the dl template of the registry holding the unpacked crate
+// at dir from the config.json Cargo keeps in its index directory; "" for a
+// git index (config.json is inside the repository) or none.
+func configDL(dir string) string {
+	index := registryDir(dir, "index")
+	if index == "" {
+		return ""
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"config.json", nil)
+	b, err := os.ReadFile(filepath.Join(index, "config.json"))
 	if err != nil {
-		return ""
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
 		return ""
 	}
 	var cfg struct {
 		DL string `json:"dl"`
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil || json.Unmarshal(b, &cfg) != nil {
+	if json.Unmarshal(b, &cfg) != nil {
 		return ""
 	}
 	return cfg.DL
+}
+
+// cachedCrate is the .crate file Cargo downloaded for the crate it unpacked
+// at dir, "" if it is not there.
+func cachedCrate(dir, name, version string) string {
+	cache := registryDir(dir, "cache")
+	if cache == "" {
+		return ""
+	}
+	f := filepath.Join(cache, name+"-"+version+".crate")
+	if fi, err := os.Stat(f); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return f
 }
 
 // DownloadURL fills in a registry's dl template as Cargo does (cargo:

@@ -40,6 +40,10 @@ type Config struct {
 	OutLink string
 	// Test is what `test` runs, for the plan (Query.Command is then "test").
 	Test *plan.TestInput
+	// Fetched are registry crates to plan against offline, unpacked for
+	// Cargo into a directory removed when Gather returns (for the plan file
+	// only: the Result's trees of these crates are gone).
+	Fetched []Fetched
 }
 
 // Result is what Gather found.
@@ -49,6 +53,10 @@ type Result struct {
 	Builder   *source.Tree // the builder executable, by content
 	// Trees are the package sources to add to the store, sorted by store path.
 	Trees []*source.Tree
+	// Crates are the registry crates' .crate files in Cargo's cache, by their
+	// Cargo.lock checksum: the outputs of the fetches (plan.Fetch) the store
+	// may lack.
+	Crates map[string]string
 	// Cargo is the time Cargo's and rustc's answers took (or reading them back).
 	Cargo time.Duration
 }
@@ -59,6 +67,14 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	start := time.Now()
 	if cfg.Start.IsZero() {
 		cfg.Start = start
+	}
+	if len(cfg.Fetched) > 0 {
+		vendored, done, err := withFetched(cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		cfg = vendored
 	}
 	g, tc, err := loadGraph(ctx, cfg)
 	if err != nil {
@@ -80,13 +96,16 @@ func Gather(ctx context.Context, cfg *Config) (*Result, error) {
 	if err := Configure(ctx, in, tc, cfg.Query.Dir); err != nil {
 		return nil, err
 	}
+	if r.Crates, err = Origins(in, cfg.Query.Dir, cfg.Fetched); err != nil {
+		return nil, err
+	}
 	if cfg.Clippy {
 		if in.Clippy, err = clippy(tc, cfg.ClippyArgs); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Describe {
-		if err := Describe(ctx, in, tc, cfg.Query.Dir); err != nil {
+		if err := Describe(in, tc); err != nil {
 			return nil, err
 		}
 	}

@@ -27,6 +27,8 @@ const (
 	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
 	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
 	RunTest        = "run-test"         // run a test executable or rustdoc --test, keep what it printed
+	Plan           = "plan"             // write the plan file for a flake without one (builder/plan.go)
+	Instantiate    = "instantiate"      // write the result's .drv: dynamic derivations (builder/plan.go)
 )
 
 // Job is what one derivation's builder does.
@@ -81,7 +83,8 @@ type Job struct {
 
 	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
 	Rename []Rename `json:"rename,omitempty"`
-	// Copy copies files or directories (Collect only).
+	// Copy copies files (Collect), or the workspace into the scratch
+	// directory (Plan).
 	Copy []Rename `json:"copy,omitempty"`
 
 	// Crate is a .crate file, Prefix the directory its files are under in the
@@ -89,6 +92,9 @@ type Job struct {
 	Crate  string   `json:"crate,omitempty"`
 	Prefix string   `json:"prefix,omitempty"`
 	Files  []string `json:"files,omitempty"`
+
+	// Stdin is the program's standard input (Plan only: the fetched crates).
+	Stdin string `json:"stdin,omitempty"`
 }
 
 // Link is a symlink created in the scratch directory: Path (relative) → Target.

@@ -44,8 +44,9 @@ type Input struct {
 	// Rustdocflags are the flags Cargo appends to rustdoc's command line
 	// (CARGO_ENCODED_RUSTDOCFLAGS or RUSTDOCFLAGS), as rustflags are to rustc's.
 	Rustdocflags []string `json:"rustdocflags,omitempty"`
-	// Origins maps a non-path package id to where its source comes from; only
-	// gathered for the plan file (gather.Config.Describe).
+	// Origins maps a non-path package id to where its source comes from: the
+	// plan file describes sources by it, and a registry crate with a checksum
+	// and a download URL is fetched by fixed-output derivations (Fetched).
 	Origins map[string]*Origin `json:"origins,omitempty"`
 	// Checked are Cargo.lock and the manifests inside the workspace, sorted by
 	// file; only gathered for the plan file.

@@ -24,6 +24,9 @@ type Plan struct {
 	// runs them: every test executable, then every library's doctests. They
 	// are not in Nodes, and the result does not depend on them.
 	Runs []*Node
+	// Fetches are the sources made by fixed-output derivations, as the flake
+	// makes them (set by Derive), sorted by source name.
+	Fetches []*Fetch
 }
 
 // Node is one unit, made once by New and carried through every later stage:

@@ -23,7 +23,11 @@ type Push struct {
 	To   string   // destination store URL: file://, http(s)://, s3://, ssh://, ...
 	Keys []string // secret key files: what is pushed is signed with each first
 	Drvs []string // every unit's .drv path and the root's
-	CA   bool
+	// Sources are copied with the derivations: the fetched sources' unpacked
+	// trees, which units name through fixed-output derivations (not as
+	// input sources), so a build elsewhere needs no network for them.
+	Sources []string
+	CA      bool
 	// Status prints one line per phase: ("Derivations", "58 paths, 58 new").
 	Status func(word, text string)
 }
@@ -42,7 +46,8 @@ type PushResult struct {
 // a cache whose every entry is whole, and the next push sends the rest.
 func (p *Push) Run(ctx context.Context) (*PushResult, error) {
 	res := &PushResult{}
-	drvClosure, err := Closure(ctx, p.Nix, p.Drvs)
+	withSources := append(append([]string{}, p.Drvs...), p.Sources...)
+	drvClosure, err := Closure(ctx, p.Nix, withSources)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +105,7 @@ func (p *Push) Run(ctx context.Context) (*PushResult, error) {
 
 	p.Status("Derivations", fmt.Sprintf("%d %s (derivations, sources, the builder), %d new", len(drvClosure), plural(len(drvClosure), "path"), len(newDrvs)))
 	if len(newDrvs) > 0 {
-		if err := copyTo(ctx, p.Nix, p.To, "derivations", p.Drvs); err != nil {
+		if err := copyTo(ctx, p.Nix, p.To, "derivations", withSources); err != nil {
 			return nil, err
 		}
 	}

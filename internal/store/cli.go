@@ -86,6 +86,17 @@ func (c *CLI) AddPath(ctx context.Context, name, local, want string) error {
 	return nil
 }
 
+func (c *CLI) AddFlat(ctx context.Context, name, local, want string) error {
+	out, err := run.Output(ctx, run.Cmd{Args: c.nix("store", "add-file", "--name", name, local)})
+	if err != nil {
+		return fmt.Errorf("adding %s to the store: %w", local, err)
+	}
+	if got := strings.TrimSpace(string(out)); got != want {
+		return fmt.Errorf("adding %s to the store: nix made %s, cargo-nix-unit computed %s", local, got, want)
+	}
+	return nil
+}
+
 func (c *CLI) AddDerivation(ctx context.Context, d *nixdrv.Derivation, want string) error {
 	js, err := drvjson.Encode(d, c.Version)
 	if err != nil {

@@ -81,7 +81,8 @@ type PathInfo struct {
 // AddToStore adds the contents read from dump under name (nix: daemon.cc,
 // Op::AddToStore for protocol ≥ 1.25; RemoteStore::addCAToStore). method is a
 // content-address method with its hash: "text:sha256" (dump is the file's bytes;
-// derivations), "fixed:r:sha256" (dump is a NAR). The path is rooted while the
+// derivations), "fixed:r:sha256" (dump is a NAR), "fixed:sha256" (dump is the
+// file's bytes). The path is rooted while the
 // connection lives (the daemon roots what it adds).
 func (c *Conn) AddToStore(ctx context.Context, name, method string, refs []string, dump io.Reader) (*PathInfo, error) {
 	info := &PathInfo{}

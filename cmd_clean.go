@@ -6,9 +6,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/incremental"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
 var cleanCommand = &cli.Command{
@@ -39,7 +39,7 @@ Example:
 			}
 			args = []string{"--manifest-path", abs}
 		}
-		target, err := unitgraph.TargetDir(c.Context, "", "", args)
+		target, err := gather.TargetDir(c.Context, "", "", args)
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ Example:
 			return fmt.Errorf("removing %s: %w", incremental.StateDir(target), err)
 		}
 		if !c.Bool("quiet") {
-			pr, _ := engine.NewPrinter(c.App.ErrWriter, engine.ColorAuto, engine.ProgressPlain, false, false)
+			pr, _ := report.NewPrinter(c.App.ErrWriter, report.ColorAuto, report.ProgressPlain, false, false)
 			pr.Status("Removed", fmt.Sprintf("%d files, %s total", r.Files, humanBytes(r.Bytes)))
 		}
 		return nil

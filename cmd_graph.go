@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/charmbracelet/lipgloss"
@@ -10,10 +9,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/graphview"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/lastbuild"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/outputs"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/toolchain"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 var graphCommand = &cli.Command{
@@ -33,7 +34,9 @@ Examples:
 		&cli.StringFlag{Name: "why", Usage: "how the roots need `UNIT` (a package name, name@version or key), and what changed since the last build"},
 		&cli.StringFlag{Name: "content-addressed", Value: "auto", Usage: "auto|on|off: as for build, so the derivation paths are the ones build registers"},
 		&cli.StringFlag{Name: "rustc", Usage: "the rustc `PROGRAM` (default: rustc on PATH)"},
+		toolchainFlag,
 		&cli.StringFlag{Name: "nix", Value: "nix", Usage: "the nix `PROGRAM`"},
+		storeFlag(), settingsFlags()[0],
 	),
 	Action: runGraph,
 }
@@ -45,39 +48,35 @@ func runGraph(c *cli.Context) error {
 	if c.Bool("with-status") && !c.Bool("dot") {
 		return fmt.Errorf("--with-status goes with --dot (the summary and --json always show the status)")
 	}
-	q, err := cargoQuery(c)
+	q, err := cargoQuery(c, false)
 	if err != nil {
 		return err
 	}
-	cfg := &engine.Config{Query: q, Rustc: c.String("rustc"), Nix: c.String("nix"), System: nixSystem(), CAMode: c.String("content-addressed")}
-	ctx := c.Context
-	st, err := store.NewCLI(ctx, cfg.Nix)
+	if err := applyNixSettings(c); err != nil {
+		return err
+	}
+	mode, err := toolchain.ParseMode(c.String("toolchain"))
 	if err != nil {
 		return err
 	}
-	if err := resolveCA(ctx, cfg, st); err != nil {
+	cfg := &engine.Config{Gather: gather.Config{Query: q, Rustc: c.String("rustc"), Toolchain: mode, Nix: c.String("nix")},
+		Nix: c.String("nix"), System: nixSystem(), CAMode: c.String("content-addressed"), Stderr: c.App.ErrWriter}
+	if err := oneOf("content-addressed", cfg.CAMode, "auto", "on", "off"); err != nil {
 		return err
 	}
-	p, err := engine.Prepare(ctx, cfg)
+	pr, err := engine.Prepare(c.Context, cfg)
 	if err != nil {
 		return err
 	}
-	drvs := make([]outputs.Derivation, len(p.Units))
-	for i, d := range p.Units {
-		drvs[i] = outputs.Derivation{Path: d.Path, Out: d.Out}
-	}
-	status, err := outputs.Query(ctx, st, cfg.Nix, drvs)
-	if err != nil {
-		return err
-	}
-	infos := make([]graphview.UnitInfo, len(p.Units))
-	for i, d := range p.Units {
-		infos[i] = graphview.UnitInfo{Name: d.Name, DrvPath: d.Path, Out: d.Out, Valid: status.Registered[d.Path], Status: graphview.StatusToBuild}
-		if status.Cached[d.Path] {
-			infos[i].Status = graphview.StatusCached
+	p, st := pr.Plan, pr.Status
+	info := func(n *plan.Node) graphview.UnitInfo {
+		in := graphview.UnitInfo{DrvPath: n.Drv.Path, Out: n.Drv.Out, Valid: st.Registered[n.Drv.Path], Status: graphview.StatusToBuild}
+		if st.Cached[n.Drv.Path] {
+			in.Status = graphview.StatusCached
 		}
+		return in
 	}
-	v, err := graphview.New(p.Graph, infos, graphview.UnitInfo{Name: p.Root.Name, DrvPath: p.Root.Path, Out: p.Root.Out}, p.CA)
+	v, err := graphview.New(p.Nodes, info, graphview.UnitInfo{DrvPath: p.Result.Drv.Path, Out: p.Result.Drv.Out}, pr.CA)
 	if err != nil {
 		return err
 	}
@@ -88,40 +87,22 @@ func runGraph(c *cli.Context) error {
 	case c.Bool("dot"):
 		return v.DOT(w, graphview.DOTOptions{Status: c.Bool("with-status")})
 	case c.IsSet("why"):
-		return why(w, v, p, c.String("why"))
+		old, err := lastbuild.Load(lastbuild.Path(p.Input.Graph.Workspace.TargetDirectory))
+		if err != nil {
+			return err
+		}
+		explain := func(key string) []string { return lastbuild.Explain(old, pr.LastBuild, key) }
+		var members []*unitgraph.Package
+		for _, pkg := range p.Input.Graph.Workspace.Packages {
+			if pkg.Member {
+				members = append(members, pkg)
+			}
+		}
+		return v.Why(w, c.String("why"), graphview.WhyOptions{Explain: explain, Members: members})
 	}
 	var r *lipgloss.Renderer
 	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		r = lipgloss.NewRenderer(f)
 	}
 	return v.Summary(w, r)
-}
-
-// why prepares `--why`: the last build's record, compared with the plan now.
-func why(w io.Writer, v *graphview.View, p *engine.Plan, q string) error {
-	old, err := lastbuild.Load(lastbuild.Path(p.Graph.Workspace.TargetDirectory))
-	if err != nil {
-		return err
-	}
-	cur := lastbuild.FromPlan(p, unitKeys(p))
-	return v.Why(w, q, graphview.WhyOptions{Explain: func(key string) []string { return lastbuild.Explain(old, cur, key) }})
-}
-
-// unitKeys are the graph's unit keys, as graph --json and the build record name units.
-func unitKeys(p *engine.Plan) []string {
-	names := make([]string, len(p.Units))
-	for i, d := range p.Units {
-		names[i] = d.Name
-	}
-	return graphview.Keys(p.Graph, names)
-}
-
-// recordBuild merges the plan's inputs into target/nix-unit/last-build.json for `graph --why`.
-func recordBuild(p *engine.Plan) error {
-	path := lastbuild.Path(p.Graph.Workspace.TargetDirectory)
-	old, err := lastbuild.Load(path)
-	if err != nil {
-		old = nil // a damaged record is replaced
-	}
-	return lastbuild.Save(path, lastbuild.Merge(old, lastbuild.FromPlan(p, unitKeys(p))))
 }

@@ -36,6 +36,23 @@
         };
     in
     {
+      # Build a Cargo workspace from its plan file (cargo nix-unit plan), one
+      # derivation per unit, the same derivations as the CLI: see
+      # nix/build-workspace.nix and the README's "Use it from a flake".
+      lib = {
+        buildWorkspace = import ./nix/build-workspace.nix;
+        # buildWorkspace with pkgs' system, this flake's builder and, for a
+        # workspace without a plan file, this flake's CLI and pkgs' cc.
+        mkLib = pkgs: {
+          buildWorkspace = args: import ./nix/build-workspace.nix ({
+            system = pkgs.stdenv.hostPlatform.system;
+            builder = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/cargo-nix-unit-builder";
+            cli = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/cargo-nix-unit";
+            planPath = [ "${pkgs.stdenv.cc}/bin" ];
+          } // args);
+        };
+      };
+
       packages = forAllSystems (pkgs: rec {
         cargo-nix-unit = package pkgs;
         default = cargo-nix-unit;

@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
 func main() {
@@ -26,6 +28,7 @@ func main() {
 	if len(args) > 1 && args[1] == "nix-unit" {
 		args = append(args[:1:1], args[2:]...)
 	}
+	args = storeURLLast(joinOptionArgs(args))
 	if err := newApp().RunContext(ctx, args); err != nil {
 		if code := interruptedStatus(ctx); code != 0 {
 			msg := "interrupted; run the command again to continue"
@@ -37,9 +40,16 @@ func main() {
 			os.Exit(code)
 		}
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		var be *engine.BuildError
+		var be *report.BuildError
 		if errors.As(err, &be) {
+			if be.Code > 0 {
+				os.Exit(be.Code)
+			}
 			os.Exit(101) // Cargo's status for a failed compilation
+		}
+		var ce *gather.CargoError
+		if errors.As(err, &ce) {
+			os.Exit(ce.Status) // Cargo rejected the command: its own status
 		}
 		os.Exit(1)
 	}

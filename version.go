@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/drvjson"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 )
@@ -61,7 +60,7 @@ func nixInfo(ctx context.Context, nix, system string) string {
 	return name + ", content-addressed: " + caState(ctx, &store.CLI{Nix: nix, Version: v}, system)
 }
 
-// errNotProbed stops engine.ProbeCA before it registers its probe.
+// errNotProbed stops store.ProbeCA before it registers its probe.
 var errNotProbed = errors.New("not probed yet")
 
 // probeOnly is a store that answers queries but adds nothing.
@@ -72,7 +71,7 @@ func (probeOnly) AddDerivation(context.Context, *nixdrv.Derivation, string) erro
 }
 
 func caState(ctx context.Context, st *store.CLI, system string) string {
-	ok, err := engine.ProbeCA(ctx, probeOnly{st}, system, "")
+	ok, err := store.ProbeCA(ctx, probeOnly{st}, system, "")
 	switch {
 	case err == nil && ok:
 		return "on"

@@ -8,12 +8,16 @@
 // and binary (realws.go); generated layered DAGs of small crates (dag.go).
 // Scenarios: cold (nothing built: a fresh target dir for Cargo; for
 // cargo-nix-unit a builder copy with a nonce, so every derivation is new, and
-// no incremental state), no-op, and each workspace's edits (a leaf crate, the
-// crate at the bottom of the graph, a library under the binary, the binary).
-// It also reports the fixed cost of one trivial unit (rustc alone, through
-// Nix), cargo-nix-unit's own share (planning and registration, and the
-// builders' setup and output, from --timings) per unit and its peak memory.
-// It never runs in the test suite.
+// no incremental state), cold from a binary cache (the cold build pushed to a
+// file:// cache, then built in a fresh chroot store with that cache as the
+// substituter: nothing is compiled, Nix fetches what the result needs), no-op,
+// and each workspace's edits (a leaf crate, the crate at the bottom of the
+// graph, a library under the binary, the binary); then `test` a second time
+// with no edit (Cargo runs every test again, cargo-nix-unit replays the results
+// it kept), and check from nothing against cargo check. It also reports the
+// fixed cost of one trivial unit (rustc alone, through Nix), cargo-nix-unit's
+// own share (planning and registration, and the builders' setup and output,
+// from --timings) per unit and its peak memory. It never runs in the test suite.
 package main
 
 import (
@@ -201,6 +205,7 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	type scenario struct {
 		name  string
 		setup func(i int) (cargoEnv, cnuEnv []string)
+		args  []string // cargo-nix-unit's arguments instead of cnuArgs
 	}
 	var editErr error
 	editor := func(e edit) func(int) ([]string, []string) {
@@ -211,19 +216,30 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 			return nil, nil
 		}
 	}
-	var coldEnv []string
+	var coldEnv, fromCache []string
 	scenarios := []scenario{
-		{"cold", func(i int) ([]string, []string) {
+		{name: "cold", setup: func(i int) ([]string, []string) {
 			os.RemoveAll(target)
 			// The tool's state in the target directory goes too, as Cargo's.
 			os.RemoveAll(filepath.Join(ws.dir, "target"))
 			coldEnv = cold(i)
 			return nil, coldEnv
 		}},
-		{"no-op", func(int) ([]string, []string) { return nil, coldEnv }},
+		{name: "cold from the cache (all substituted)", setup: func(i int) ([]string, []string) {
+			os.RemoveAll(target)
+			cache := filepath.Join(tmp, fmt.Sprintf("cache-%s-%d", filepath.Base(ws.dir), i))
+			if _, err := timeCmd(ws.dir, coldEnv, cnu, "nix-unit", "push", "file://"+cache+"?compression=zstd", "--no-link", "-q"); err != nil {
+				fmt.Fprintln(os.Stderr, "bench: pushing:", err)
+			}
+			store := filepath.Join(tmp, fmt.Sprintf("store-%s-%d", filepath.Base(ws.dir), i))
+			fromCache = []string{"nix-unit", "build", "--no-link", "--progress=plain", "--store", "local?root=" + store,
+				"--option", "substituters", "file://" + cache}
+			return nil, coldEnv
+		}},
+		{name: "no-op", setup: func(int) ([]string, []string) { return nil, coldEnv }},
 	}
 	for _, e := range ws.edits {
-		scenarios = append(scenarios, scenario{e.name, editor(e)})
+		scenarios = append(scenarios, scenario{name: e.name, setup: editor(e)})
 	}
 	var ownPerUnit, builderPerUnit []float64
 	var peak int64
@@ -239,7 +255,11 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 				return err
 			}
 			cargoT = append(cargoT, m.wall)
-			m, err = timeCmd(ws.dir, ne, cnu, cnuArgs...)
+			args := cnuArgs
+			if strings.HasPrefix(sc.name, "cold from the cache") {
+				args = fromCache
+			}
+			m, err = timeCmd(ws.dir, ne, cnu, args...)
 			if err != nil {
 				return err
 			}
@@ -269,6 +289,9 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		c, n := median(cargoT), median(cnuT)
 		fmt.Printf("| %s | %s | %.2fs | %.2fs | %.2f× |\n", ws.name, sc.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
 	}
+	if err := benchSecondTest(ws, runs, cnu, cargoEnv, coldEnv); err != nil {
+		return err
+	}
 	if len(ownPerUnit) > 0 {
 		sort.Float64s(ownPerUnit)
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
@@ -278,6 +301,34 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		fmt.Printf("| %s | own work in the builds (builder setup + output, cold) | | %.2f ms/unit | |\n", ws.name, builderPerUnit[len(builderPerUnit)/2])
 	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
+	return benchCheck(ws, runs, cnu, bin, tmp)
+}
+
+// benchSecondTest times `test` run a second time with no edit: Cargo runs
+// every test executable and doctest again, cargo-nix-unit shows the results
+// its test-run derivations kept.
+func benchSecondTest(ws workspace, runs int, cnu string, cargoEnv, cnuEnv []string) error {
+	cnuArgs := []string{"nix-unit", "test", "--no-link", "--progress=plain", "-q"}
+	if _, err := timeCmd(ws.dir, cargoEnv, "cargo", "test", "-q"); err != nil {
+		return err
+	}
+	if _, err := timeCmd(ws.dir, cnuEnv, cnu, cnuArgs...); err != nil {
+		return err
+	}
+	var cargoT, cnuT []time.Duration
+	for i := 0; i < runs; i++ {
+		m, err := timeCmd(ws.dir, cargoEnv, "cargo", "test", "-q")
+		if err != nil {
+			return err
+		}
+		cargoT = append(cargoT, m.wall)
+		if m, err = timeCmd(ws.dir, cnuEnv, cnu, cnuArgs...); err != nil {
+			return err
+		}
+		cnuT = append(cnuT, m.wall)
+	}
+	c, n := median(cargoT), median(cnuT)
+	fmt.Printf("| %s | second test, no edit | %.2fs | %.2fs | %.2f× |\n", ws.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
 	return nil
 }
 

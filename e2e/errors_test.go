@@ -7,7 +7,11 @@ import (
 	"testing"
 )
 
-// Bad input ends in one clear message and a non-zero exit.
+// Bad input ends in one clear message and a non-zero exit: the tool's own
+// line (one per failing unit) comes first and once, followed by what Cargo,
+// rustc or the build script said, each error line of it once.
+//
+// Mutation check: with main.go printing the error twice, every case fails.
 func TestBadInput(t *testing.T) {
 	requireTools(t)
 	fakeNix := filepath.Join(t.TempDir(), "nix")
@@ -19,12 +23,13 @@ func TestBadInput(t *testing.T) {
 		setup func(ws string)
 		args  []string
 		code  int
-		want  []string
+		want  []string // the first is the tool's own message
+		once  []string // more that must appear exactly once
 	}{
 		{
 			name:  "not a cargo project",
 			setup: func(ws string) { os.Remove(filepath.Join(ws, "Cargo.toml")) },
-			code:  1,
+			code:  101, // Cargo's status
 			want:  []string{"cargo could not produce the unit graph", "could not find `Cargo.toml`"},
 		},
 		{
@@ -32,7 +37,7 @@ func TestBadInput(t *testing.T) {
 			setup: func(ws string) {
 				edit(t, filepath.Join(ws, "app/Cargo.toml"), `version = "1.0.0"`, `version = 1.0.0`)
 			},
-			code: 1,
+			code: 101,
 			want: []string{"cargo could not produce the unit graph", "app/Cargo.toml"},
 		},
 		{
@@ -48,6 +53,7 @@ func TestBadInput(t *testing.T) {
 			},
 			code: 101,
 			want: []string{"could not build app v1.0.0 (bin app)", "error[E0308]: mismatched types", "app/src/main.rs", "nix log /nix/store/"},
+			once: []string{"error[E0308]: mismatched types"},
 		},
 		{
 			name: "keep going lists every failure",
@@ -58,6 +64,7 @@ func TestBadInput(t *testing.T) {
 			args: []string{"--keep-going"},
 			code: 101,
 			want: []string{"could not build app v1.0.0 (build script run)", "exit status: 4", "could not build greeter v0.2.1 (lib)", "error[E0308]"},
+			once: []string{"could not build greeter v0.2.1 (lib)", "error[E0308]"},
 		},
 		{
 			name: "failing build script",
@@ -82,6 +89,36 @@ func TestBadInput(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
 			}
+			oneMessage(t, r.stderr, tc.want[0], tc.once)
 		})
+	}
+}
+
+// oneMessage fails unless the first error line of stderr is "error: " and
+// headline, headline and each of once appear exactly once, and no error line
+// (the tool's, Cargo's, rustc's, a build script's) is repeated.
+func oneMessage(t *testing.T, stderr, headline string, once []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	first := ""
+	for _, l := range strings.Split(stderr, "\n") {
+		if !strings.HasPrefix(l, "error") {
+			continue
+		}
+		if first == "" {
+			first = l
+		}
+		if seen[l] {
+			t.Errorf("error line printed twice: %q\n%s", l, stderr)
+		}
+		seen[l] = true
+	}
+	if !strings.HasPrefix(first, "error: ") || !strings.Contains(first, headline) {
+		t.Errorf("the first error line is %q, want the tool's `error: …%s…`\n%s", first, headline, stderr)
+	}
+	for _, s := range append([]string{headline}, once...) {
+		if n := strings.Count(stderr, s); n != 1 {
+			t.Errorf("%q appears %d times, want once\n%s", s, n, stderr)
+		}
 	}
 }

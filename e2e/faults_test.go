@@ -118,7 +118,7 @@ func TestDaemonUnreachable(t *testing.T) {
 			[]string{"NIX_REMOTE=unix://" + refused}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			for _, client := range []string{"auto", "daemon"} {
+			for _, client := range []string{"auto", "daemon", "cli"} {
 				r := cnuEnv(t, ws, c.env, "build", "--store-client="+client)
 				oneError(t, r, c.want+": start the Nix daemon (nix-daemon, or systemctl start nix-daemon), or check NIX_REMOTE")
 			}
@@ -142,7 +142,7 @@ func TestStoreReadOnly(t *testing.T) {
 	cold := coldBuilder(t)
 	t.Run("read-only=true", func(t *testing.T) {
 		env := append([]string{"NIX_CONFIG=extra-experimental-features = read-only-local-store", "NIX_REMOTE=local?read-only=true"}, cold...)
-		for _, client := range []string{"auto", "cli"} {
+		for _, client := range []string{"auto", "daemon", "cli"} {
 			r := cnuEnv(t, ws, env, "build", "--store-client="+client)
 			oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local?read-only=true)")
 		}
@@ -154,7 +154,7 @@ func TestStoreReadOnly(t *testing.T) {
 		// The store itself, not a daemon socket, which would bypass the mount.
 		env := append([]string{"NIX_REMOTE=local"}, cold...)
 		script := `mount --bind /nix/var/nix /nix/var/nix && mount -o remount,bind,ro /nix/var/nix && exec "$@"`
-		for _, client := range []string{"auto", "cli"} {
+		for _, client := range []string{"auto", "daemon", "cli"} {
 			r := run(t, ws, env, "unshare", "-m", "sh", "-c", script, "sh",
 				filepath.Join(bins, "cargo-nix-unit"), "nix-unit", "build", "--store-client="+client)
 			oneError(t, r, "the Nix store is read-only (NIX_REMOTE=local)")
@@ -167,13 +167,24 @@ func TestStoreReadOnly(t *testing.T) {
 
 // The daemon killed while a unit compiles, and started again: the build fails
 // with one reason, and the next run builds the rest, reusing finished units.
+// With either store client: the daemon client holds a connection of its own
+// that dies with the daemon; the CLI client holds none.
 func TestDaemonRestartedMidBuild(t *testing.T) {
 	requireTools(t)
+	for _, client := range []string{"daemon", "cli"} {
+		t.Run(client, func(t *testing.T) { daemonRestartedMidBuild(t, client) })
+	}
+}
+
+func daemonRestartedMidBuild(t *testing.T, client string) {
 	ws := copyWorkspace(t, "workspace")
+	// New units in a chain: greeter's build script, its run, greeter's lib,
+	// app's build-script run and app's bin.
+	edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", fmt.Sprintf("fn main() {\n    println!(\"cargo::metadata=nonce=%d\");", time.Now().UnixNano()))
 	sock := filepath.Join(t.TempDir(), "socket")
 	d := privateDaemon(t, sock)
-	env := append([]string{"NIX_REMOTE=daemon", "NIX_DAEMON_SOCKET_PATH=" + sock}, coldBuilder(t)...)
-	link := filepath.Join(t.TempDir(), "result")
+	env := []string{"NIX_REMOTE=daemon", "NIX_DAEMON_SOCKET_PATH=" + sock}
+	args := []string{"build", "--store-client=" + client, "-o", filepath.Join(t.TempDir(), "result")}
 
 	// One job at a time: when the second unit starts, the first has finished.
 	var compiling []string
@@ -184,7 +195,7 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 				privateDaemon(t, sock)
 			}
 		}
-	}, "build", "-j", "1", "-o", link)
+	}, append(args, "-j", "1")...)
 	if len(compiling) < 2 {
 		t.Fatalf("the build ended before its second unit started:\n%s", r.stderr)
 	}
@@ -204,7 +215,7 @@ func TestDaemonRestartedMidBuild(t *testing.T) {
 		}
 	}
 
-	r = cnuEnv(t, ws, env, "build", "-o", link)
+	r = cnuEnv(t, ws, env, args...)
 	if r.code != 0 {
 		t.Fatalf("the build after the restart: exit %d\n%s", r.code, r.stderr)
 	}

@@ -50,11 +50,15 @@ func closure(t *testing.T, ws, mode string) map[string]bool {
 }
 
 // collect deletes each path Nix lets go (one at a time: a live path fails the
-// whole call) and returns how many went.
+// whole call) and returns how many went: were in the store before and are not
+// after (`nix-store --delete` of a path not in the store succeeds).
 func collect(paths []string) int {
 	n := 0
 	for _, p := range paths {
-		if exec.Command("nix-store", "--delete", p).Run() == nil {
+		_, err := os.Lstat(p)
+		existed := err == nil
+		exec.Command("nix-store", "--delete", p).Run()
+		if _, err := os.Lstat(p); existed && err != nil {
 			n++
 		}
 	}
@@ -133,12 +137,30 @@ done`, dir, list))
 
 // Collections while `nix build` runs take nothing it needs: Nix holds temp roots
 // for the derivations it builds, their inputs and the outputs they produce.
+//
+// The collections are real: each round also adds a decoy path nothing needs
+// and collects it, and it must go. No timing is assumed: greeter's build
+// script waits (in the sandbox, through a declared host path) until a round
+// has run, so at least one collection happens while `nix build` runs.
+//
+// Mutation check: with collect deleting nothing (nix-store --delete given a
+// wrong path), "the collection took no decoy" fails the test.
 func TestGCDuringBuild(t *testing.T) {
 	requireTools(t)
 	ws := copyWorkspace(t, "workspace")
 	before := closure(t, ws, "off")
+	gate := t.TempDir()
+	edit(t, filepath.Join(ws, "greeter/Cargo.toml"), `links = "greeter"`, fmt.Sprintf("links = %q\n\n[package.metadata.nix-unit]\nsandbox-paths = [%q]", "greeter", gate))
 	// New: greeter's build script, its run, its lib and app's bin, built in a chain.
-	edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", fmt.Sprintf("fn main() {\n    // %d\n    std::thread::sleep(std::time::Duration::from_secs(3)); // more collections", time.Now().UnixNano()))
+	edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", fmt.Sprintf(`fn main() {
+    // %d
+    // Wait for the test's first collection (an hour at most).
+    for _ in 0..36000 {
+        if Path::new(%q).exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }`, time.Now().UnixNano(), filepath.Join(gate, "open")))
 	// Input-addressed, so the outputs' paths are known before they exist.
 	paths := newPaths(t, ws, "off", before)
 	var outputs []string
@@ -152,7 +174,10 @@ func TestGCDuringBuild(t *testing.T) {
 
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	started, rounds, deleted := false, 0, 0
+	started, rounds, deleted, decoys := false, 0, 0, 0
+	var decoyErr error
+	var added []string
+	t.Cleanup(func() { collect(added) }) // a decoy left by a failure
 	r := watch(t, ws, nil, func(_ *exec.Cmd, line string) {
 		if !started && strings.Contains(line, "Compiling") {
 			// nix build is running: collect until it ends, outputs included.
@@ -167,7 +192,17 @@ func TestGCDuringBuild(t *testing.T) {
 					default:
 					}
 					deleted += collect(paths)
+					decoy, err := addDecoy(gate, rounds)
+					if err != nil {
+						decoyErr = err
+						return
+					}
+					added = append(added, decoy)
+					decoys += collect([]string{decoy})
 					rounds++
+					if rounds == 1 {
+						os.WriteFile(filepath.Join(gate, "open"), nil, 0o644)
+					}
 				}
 			}()
 		}
@@ -177,10 +212,30 @@ func TestGCDuringBuild(t *testing.T) {
 	if !started {
 		t.Fatalf("no Compiling line: exit %d\n%s", r.code, r.stderr)
 	}
-	t.Logf("%d collections of %d paths took %d while nix build ran", rounds, len(paths), deleted)
+	t.Logf("%d collections of %d paths took %d while nix build ran, and %d decoys", rounds, len(paths), deleted, decoys)
+	if decoyErr != nil {
+		t.Fatalf("adding a decoy: %v", decoyErr)
+	}
+	if decoys == 0 {
+		t.Errorf("the collection took no decoy in %d rounds: it collects nothing, and proves nothing", rounds)
+	}
 	if r.code != 0 {
 		t.Fatalf("build failed while collections ran: exit %d\n%s", r.code, r.stderr)
 	}
+}
+
+// addDecoy adds a new file to the store that nothing refers to, and returns
+// its path: a collection must take it.
+func addDecoy(dir string, round int) (string, error) {
+	f := filepath.Join(dir, fmt.Sprintf("decoy-%d", round))
+	if err := os.WriteFile(f, []byte(fmt.Sprintf("decoy %d %d\n", time.Now().UnixNano(), round)), 0o644); err != nil {
+		return "", err
+	}
+	out, err := exec.Command("nix-store", "--add", f).Output()
+	if err != nil {
+		return "", fmt.Errorf("nix-store --add %s: %w", f, err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 // A collection between two registrations (the wrapper collects the derivation

@@ -74,7 +74,7 @@ func TestIncrementalCompilation(t *testing.T) {
 			t.Errorf("edit %d: a builder did not use its state:\n%s", k, r.stderr)
 		}
 	}
-	withState := jsonReport(t, ws, env)
+	withState := incrementalReport(t, ws, env)
 
 	// The state unusable (a file where its directory belongs), and another
 	// builder, so that every unit compiles again: a warning, and outputs
@@ -87,14 +87,14 @@ func TestIncrementalCompilation(t *testing.T) {
 	if first != "Good day 3, Nix!" || !strings.Contains(r.stderr, "cannot keep incremental compilation state") {
 		t.Errorf("without state: the binary prints %q; stderr:\n%s", first, r.stderr)
 	}
-	withoutState := jsonReport(t, ws, env)
+	withoutState := incrementalReport(t, ws, env)
 	for unit, out := range withState.outs {
 		if withoutState.outs[unit] != out {
 			t.Errorf("%s: output %s compiled with state, %s without", unit, out, withoutState.outs[unit])
 		}
 	}
 	os.Remove(state)
-	if again := jsonReport(t, ws, env); fmt.Sprint(again.drvs) != fmt.Sprint(withoutState.drvs) {
+	if again := incrementalReport(t, ws, env); fmt.Sprint(again.drvs) != fmt.Sprint(withoutState.drvs) {
 		t.Errorf("the .drv paths with state differ from those without:\n%v\n%v", again.drvs, withoutState.drvs)
 	}
 
@@ -136,7 +136,7 @@ func TestIncrementalCompilation(t *testing.T) {
 // report is what `build --json` says of each unit: its .drv and its output.
 type report struct{ drvs, outs map[string]string }
 
-func jsonReport(t *testing.T, ws string, env []string) report {
+func incrementalReport(t *testing.T, ws string, env []string) report {
 	t.Helper()
 	r := cnuEnv(t, ws, env, "build", "--no-link", "--json", "--content-addressed=on")
 	if r.code != 0 {

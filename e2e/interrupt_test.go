@@ -16,7 +16,8 @@ import (
 var interruptedRe = regexp.MustCompile(`^interrupted while building \((\d+) of 33 units done\); run the command again to continue$`)
 
 // SIGINT or SIGTERM during `nix build` stops nix, exits 130 or 143 with one line
-// saying how far the build got, and the next run continues: what finished is reused.
+// saying how far the build got, and leaves the result link at the previous
+// result; the next run continues: what finished is reused.
 //
 // No timing is assumed: app's build script sleeps for an hour when greeter's build
 // script publishes `slow` metadata, and the signal comes once that unit started.
@@ -26,6 +27,13 @@ func TestInterruptedBuildContinues(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			ws := copyWorkspace(t, "workspace")
+			// A result from before: the interrupted run must leave its link alone.
+			link := filepath.Join(t.TempDir(), "result")
+			mustCNU(t, ws, "build", "-o", link)
+			previous, err := os.Readlink(link)
+			if err != nil {
+				t.Fatal(err)
+			}
 			nonce := fmt.Sprintf("%d", time.Now().UnixNano())
 			// Nonces in the programs' output, not comments: new binaries and outputs, so
 			// no unit resolves to an earlier run's result.
@@ -34,8 +42,11 @@ func TestInterruptedBuildContinues(t *testing.T) {
         std::thread::sleep(std::time::Duration::from_secs(3600));
     }`)
 			edit(t, filepath.Join(ws, "greeter/build.rs"), "fn main() {", "fn main() {\n    println!(\"cargo::metadata=nonce="+nonce+"\");\n    println!(\"cargo::metadata=slow=1\");")
+			// The nonce in the binary too, so the result is a new path (else, content-addressed,
+			// the finished run's result could be the previous one).
+			edit(t, filepath.Join(ws, "app/src/main.rs"), "fn main() {", "fn main() {\n    std::hint::black_box(env!(\"APP_NONCE\"));")
 
-			stderr, code, children := buildUntil(t, ws, "Compiling app v1.0.0 (build script run)", sig)
+			stderr, code, children := buildUntil(t, ws, "Compiling app v1.0.0 (build script run)", sig, "-o", link)
 			if want := 128 + int(sig); code != want {
 				t.Fatalf("exit %d, want %d\n%s", code, want, stderr)
 			}
@@ -59,9 +70,15 @@ func TestInterruptedBuildContinues(t *testing.T) {
 			if n := strings.Count(stderr, "interrupted"); n != 1 {
 				t.Errorf("%d lines mention the interruption, want one\n%s", n, stderr)
 			}
+			if now, err := os.Readlink(link); err != nil || now != previous {
+				t.Errorf("the interrupted run touched the result link: %q, %v; was %q", now, err, previous)
+			}
 
 			edit(t, filepath.Join(ws, "greeter/build.rs"), "    println!(\"cargo::metadata=slow=1\");", "")
-			r := mustCNU(t, ws, "build", "--no-link")
+			r := mustCNU(t, ws, "build", "-o", link)
+			if now, _ := os.Readlink(link); now == previous {
+				t.Errorf("the finished run left the link at the previous result %s", previous)
+			}
 			got := compiled(r.stderr)
 			for _, u := range got {
 				if u == "app v1.0.0 (build script)" {
@@ -78,10 +95,10 @@ func TestInterruptedBuildContinues(t *testing.T) {
 	}
 }
 
-// buildUntil starts `cargo nix-unit build`, sends sig once a stderr line contains
-// marker, and returns all of stderr, the exit status and the tool's child processes
-// at the time of the signal.
-func buildUntil(t *testing.T, ws, marker string, sig syscall.Signal) (string, int, []int) {
+// buildUntil starts `cargo nix-unit build ARGS`, sends sig once a stderr line
+// contains marker, and returns all of stderr, the exit status and the tool's
+// child processes at the time of the signal.
+func buildUntil(t *testing.T, ws, marker string, sig syscall.Signal, args ...string) (string, int, []int) {
 	t.Helper()
 	var children []int
 	sent := false
@@ -93,7 +110,7 @@ func buildUntil(t *testing.T, ws, marker string, sig syscall.Signal) (string, in
 			}
 			sent = true
 		}
-	}, "build", "--no-link")
+	}, append([]string{"build"}, args...)...)
 	if !sent {
 		t.Fatalf("the build ended (exit %d) before printing %q\n%s", r.code, marker, r.stderr)
 	}

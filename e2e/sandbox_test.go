@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// With the sandbox forced on, the only host paths a build sees are the toolchain's
-// (cargo-nix-unit passes them as extra-sandbox-paths): an input the derivations
-// forgot to declare fails the build instead of being read from the workspace.
+// With the sandbox forced on, the only host paths a build sees are the base
+// system's (and a host toolchain's; cargo-nix-unit passes them as
+// extra-sandbox-paths): an input the derivations forgot to declare fails the
+// build instead of being read from the workspace.
 func TestSandboxedBuild(t *testing.T) {
 	requireTools(t)
 	ws := copyWorkspace(t, "workspace")

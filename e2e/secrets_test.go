@@ -10,8 +10,13 @@ import (
 )
 
 // Nothing the user did not choose reaches the store: files git ignores, .env files,
-// target/ and the tool's environment stay out of every derivation, every source and
-// every output.
+// target/, .git and the tool's environment stay out of every derivation, every
+// source and every output. The workspace's root is virtual (no package, no
+// source), so every file canary sits inside a package.
+//
+// Mutation checks: with `.git` no longer skipped by the source walk and the
+// exclusion list (internal/source), "no git" finds the .git canary; with
+// `.env` files no longer excluded, both subtests find theirs.
 func TestSecretsStayOutOfTheStore(t *testing.T) {
 	requireTools(t)
 	t.Run("git", func(t *testing.T) { secretsStayOut(t, true) })
@@ -31,6 +36,7 @@ func secretsStayOut(t *testing.T, useGit bool) {
 		"aws":        "canary-aws-secret-3b8d",
 		"mytoken":    "canary-my-token-a07c",
 		"cargocred":  "canary-cargo-credentials-4e1d",
+		"dotgit":     "canary-dot-git-8e21",
 	}
 	write := func(rel, data string) {
 		p := filepath.Join(ws, rel)
@@ -47,27 +53,44 @@ func secretsStayOut(t *testing.T, useGit bool) {
 		write("app/src/keys.secret", canaries["ignored"])
 		write("greeter/private/key.txt", canaries["ignoreddir"])
 	}
-	write(".env", "TOKEN="+canaries["env"])
 	write("greeter/.env", "TOKEN="+canaries["env"])
+	write("greeter-macros/.env", "TOKEN="+canaries["env"])
 	write("app/.env.local", "TOKEN="+canaries["envlocal"])
 	write("greeter/.cargo/credentials.toml", "[registry]\ntoken = \""+canaries["cargocred"]+"\"\n")
 	write("app/.cargo/credentials", "[registry]\ntoken = \""+canaries["cargocred"]+"\"\n")
-	write("target/marker", canaries["target"])
 	write("greeter/target/marker", canaries["target"])
-	// A control: a tracked file's content must be found, or the search proves nothing.
-	control := "control-tracked-file-" + filepath.Base(t.TempDir())
-	write("greeter/control.txt", control)
+	write("greeter-macros/target/marker", canaries["target"])
+	// Controls: a tracked file's content must be found in each package searched,
+	// or the search proves nothing.
+	controls := map[string]bool{}
+	for _, pkg := range []string{"greeter", "greeter-macros"} {
+		c := "control-tracked-file-" + pkg + "-" + filepath.Base(t.TempDir())
+		write(pkg+"/control.txt", c)
+		controls[c] = false
+	}
 	write("app/src/target/marker", "not a target dir: a package's own src/target is source")
-	git := func(args ...string) {
-		r := run(t, ws, []string{"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t"}, "git", args...)
+	git := func(dir string, args ...string) {
+		r := run(t, filepath.Join(ws, dir), []string{"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t"}, "git", args...)
 		if r.code != 0 {
 			t.Fatalf("git %s: %s", strings.Join(args, " "), r.stderr)
 		}
 	}
 	if useGit {
-		git("init", "-q")
-		git("add", "-A")
-		git("commit", "-q", "-m", "workspace")
+		// A package that is a repository of its own (a submodule, a separate
+		// checkout), inside the workspace's repository: its .git is in the
+		// package's directory.
+		git("greeter-macros", "init", "-q")
+		write("greeter-macros/.gitignore", "target/\n")
+		git("greeter-macros", "add", "-A")
+		git("greeter-macros", "commit", "-q", "-m", "macros")
+		write("greeter-macros/.git/canary", canaries["dotgit"])
+		git(".", "init", "-q")
+		git(".", "add", "-A")
+		git(".", "commit", "-q", "-m", "workspace")
+	} else {
+		// A .git that is no repository (a broken or half-copied checkout): git
+		// cannot list the package, so the tool walks it and must skip .git.
+		write("greeter-macros/.git/canary", canaries["dotgit"])
 	}
 
 	env := []string{
@@ -112,7 +135,6 @@ func secretsStayOut(t *testing.T, useGit bool) {
 		paths = append(paths, strings.Fields(q.stdout)...)
 	}
 	var sources int
-	var controlFound bool
 	for _, p := range paths {
 		if strings.HasSuffix(p, "-source") {
 			sources++
@@ -138,7 +160,9 @@ func secretsStayOut(t *testing.T, useGit bool) {
 					return err
 				}
 				check(f, data)
-				controlFound = controlFound || bytes.Contains(data, []byte(control))
+				for c := range controls {
+					controls[c] = controls[c] || bytes.Contains(data, []byte(c))
+				}
 			}
 			return nil
 		})
@@ -146,8 +170,10 @@ func secretsStayOut(t *testing.T, useGit bool) {
 			t.Fatal(err)
 		}
 	}
-	if !controlFound {
-		t.Errorf("the tracked control file %q is in no store path: the search is broken", control)
+	for c, found := range controls {
+		if !found {
+			t.Errorf("the tracked control file %q is in no store path: the search is broken", c)
+		}
 	}
 	if sources < 3 {
 		t.Errorf("the closure of %s holds %d sources, want one per package at least:\n%s", rootDrv, sources, strings.Join(paths, "\n"))

@@ -67,12 +67,12 @@ type builder struct {
 
 func (b *builder) run() error {
 	for _, l := range b.job.Links {
-		if err := makeLink(filepath.Join(b.scratch, l.Path), l); err != nil {
+		if err := link(filepath.Join(b.scratch, l.Path), l); err != nil {
 			return err
 		}
 	}
 	switch b.job.Action {
-	case job.Rustc:
+	case job.Rustc, job.Rustdoc:
 		return b.rustc()
 	case job.RunBuildScript:
 		return b.runBuildScript()
@@ -80,35 +80,20 @@ func (b *builder) run() error {
 		return b.collect()
 	case job.Override:
 		return b.override()
+	case job.RunTest:
+		return b.runTest()
+	case job.UnpackCrate:
+		return b.unpackCrate()
+	case job.Plan:
+		return b.plan()
+	case job.Instantiate:
+		return b.instantiate()
 	}
 	return fmt.Errorf("unknown action %q", b.job.Action)
 }
 
-// env is the job's environment plus what the sandbox provides for scratch space.
-func (b *builder) env(extra map[string]string) []string {
-	m := map[string]string{}
-	for k, v := range b.job.Env {
-		m[k] = v
-	}
-	for _, k := range []string{"TMPDIR", "TMP", "TEMP", "TEMPDIR", "HOME", "NIX_BUILD_TOP"} {
-		if v := b.getenv(k); v != "" {
-			m[k] = v
-		}
-	}
-	for k, v := range extra {
-		m[k] = v
-	}
-	env := make([]string, 0, len(m))
-	for k, v := range m {
-		env = append(env, k+"="+v)
-	}
-	sort.Strings(env)
-	return env
-}
-
-// makeLink creates link l at p: a symlink, or a directory of symlinks to the
-// entries of l.Target.
-func makeLink(p string, l job.Link) error {
+// link creates l at p: one symlink, or with Entries a directory of them.
+func link(p string, l job.Link) error {
 	if !l.Entries {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -128,6 +113,31 @@ func makeLink(p string, l job.Link) error {
 		}
 	}
 	return nil
+}
+
+// env is the job's environment plus what the sandbox provides for scratch space.
+func (b *builder) env(extra map[string]string) []string { return b.envOf(b.job.Env, extra) }
+
+// envOf is base plus the sandbox's scratch space and extra.
+func (b *builder) envOf(base, extra map[string]string) []string {
+	m := map[string]string{}
+	for k, v := range base {
+		m[k] = v
+	}
+	for _, k := range []string{"TMPDIR", "TMP", "TEMP", "TEMPDIR", "HOME", "NIX_BUILD_TOP"} {
+		if v := b.getenv(k); v != "" {
+			m[k] = v
+		}
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	env := make([]string, 0, len(m))
+	for k, v := range m {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
+	return env
 }
 
 func (b *builder) dir() string {
@@ -168,9 +178,20 @@ func (b *builder) rustc() error {
 			}
 		}
 	}
+	if b.job.Doc != nil {
+		if err := b.prepareDoc(); err != nil {
+			return err
+		}
+	}
 	diag, err := b.compile(args, extraEnv)
 	if err != nil {
+		diag.replay()
 		return err
+	}
+	if b.job.Doc != nil {
+		if err := b.finishDoc(); err != nil {
+			return err
+		}
 	}
 	defer func(start time.Time) { b.outputTime = time.Since(start) }(time.Now())
 	for _, r := range b.job.Rename {
@@ -346,7 +367,21 @@ func (b *builder) collect() error {
 		if _, err := os.Stat(c.From); c.Optional && errors.Is(err, os.ErrNotExist) {
 			continue
 		}
+		if c.Link {
+			if err := os.MkdirAll(filepath.Dir(c.To), 0o755); err != nil {
+				return err
+			}
+			if err := os.Symlink(c.From, c.To); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := copyFile(c.From, c.To); err != nil {
+			return err
+		}
+	}
+	if b.job.DocIndex != nil {
+		if err := b.mergeDocs(); err != nil {
 			return err
 		}
 	}
@@ -386,6 +421,7 @@ type diagnostics struct {
 	buf      bytes.Buffer
 	warnings int
 	rendered strings.Builder
+	messages []json.RawMessage // rustc's JSON of each diagnostic kept
 	// incrementalError: rustc reported an error about its incremental state.
 	incrementalError bool
 }
@@ -433,6 +469,7 @@ func (d *diagnostics) line(line []byte) {
 					d.warnings++
 				}
 				d.rendered.WriteString(msg.Rendered)
+				d.messages = append(d.messages, json.RawMessage(bytes.TrimSpace(line)))
 			}
 		}
 		return
@@ -442,12 +479,21 @@ func (d *diagnostics) line(line []byte) {
 	w.Flush()
 }
 
+// replay prints each diagnostic's JSON once more, after a failure: the
+// failed unit keeps no output, and its log is how the CLI gets them for
+// Cargo's compiler-message (job.DiagnosticPrefix).
+func (d *diagnostics) replay() {
+	for _, m := range d.messages {
+		fmt.Fprintf(d.w, "%s%s\n", job.DiagnosticPrefix, m)
+	}
+}
+
 // save writes the diagnostics of a unit that warned; a silent unit gets no file.
 func (d *diagnostics) save(path string) error {
 	if d.rendered.Len() == 0 {
 		return nil
 	}
-	b, err := json.Marshal(job.Diagnostics{Warnings: d.warnings, Rendered: d.rendered.String()})
+	b, err := json.Marshal(job.Diagnostics{Warnings: d.warnings, Rendered: d.rendered.String(), Messages: d.messages})
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func (b *builder) runRustc(args []string, env map[string]string) (*diagnostics, 
 	b.runTime += time.Since(start)
 	diag.flush()
 	if err != nil {
-		return diag, fmt.Errorf("rustc failed (%w)\n  %s", err, commandLine(b.job.Program, args))
+		return diag, fmt.Errorf("%s failed (%w)\n  %s", filepath.Base(b.job.Program), err, commandLine(b.job.Program, args))
 	}
 	return diag, nil
 }

@@ -17,6 +17,9 @@ type Receiver struct {
 	// and for `cargo check --tests`): cdylib link arguments then do not apply.
 	Test          bool `json:"test,omitempty"`
 	PackageHasLib bool `json:"packageHasLib,omitempty"`
+	// Doc is set for rustdoc: it gets the package's --cfg, --check-cfg and
+	// environment, nothing for linking (cargo: core/compiler/mod.rs, rustdoc).
+	Doc bool `json:"doc,omitempty"`
 }
 
 // Run is one build script run's parsed output and its OUT_DIR.
@@ -45,6 +48,12 @@ type Run struct {
 func Args(own *Run, r Receiver, deps []Run) ([]string, []EnvVar) {
 	if r.Kind == "custom-build" {
 		own = nil // a build script's compilation is not linked against its own output
+	}
+	if r.Doc {
+		deps = nil
+		if own != nil && own.Output != nil {
+			own = &Run{Output: &Output{Cfgs: own.Output.Cfgs, CheckCfgs: own.Output.CheckCfgs, Env: own.Output.Env}, OutDir: own.OutDir}
+		}
 	}
 	var runs []Run
 	seen := map[string]bool{}

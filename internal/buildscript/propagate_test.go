@@ -79,6 +79,8 @@ func TestArgs(t *testing.T) {
 			search + " -C link-arg=-all" + cfgs},
 		{"build script compile gets only dependencies' paths", Receiver{Kind: "custom-build", Name: "build-script-build", PackageHasLib: true},
 			"-L native=/dep/out/lib -L native=/dep/ext -L /own/out/not-mine"},
+		{"rustdoc gets only its own cfgs", Receiver{Kind: "lib", Name: "p", CrateTypes: []string{"lib"}, PackageHasLib: true, Doc: true},
+			strings.TrimPrefix(cfgs, " ")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			deps := []Run{dep, dep, own} // repeated runs are skipped

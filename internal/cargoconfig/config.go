@@ -29,6 +29,10 @@ type Config struct {
 	// (cargo: util/context/target.rs, parse_links_overrides); later files'
 	// keys win.
 	LinksOverrides map[string]map[string]map[string]any
+	// Sources are the [source.<name>] tables (sources.go); later files' win.
+	Sources map[string]SourceDef
+	// Registries maps [registries.<name>] to its index URL.
+	Registries map[string]string
 
 	getenv func(string) string
 }
@@ -157,6 +161,9 @@ func (c *Config) merge(path string) error {
 				c.LinksOverrides[triple][links][k] = val
 			}
 		}
+	}
+	if err := c.mergeSources(path); err != nil {
+		return err
 	}
 	if f.Build.Rustflags != nil {
 		flags, err := stringList(f.Build.Rustflags)

@@ -124,3 +124,33 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("error %v does not name env.X", err)
 	}
 }
+
+// A registry's source name: the [source] table naming it, crates-io for one
+// nothing names, none for one only [registries] declares.
+func TestSourceName(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, ".cargo", "config.toml"), `
+[source.crates-io]
+replace-with = "mirror"
+[source.mirror]
+registry = "sparse+http://127.0.0.1:1/index/"
+[source.corp]
+registry = "https://git.example/index"
+[registries.alt]
+index = "sparse+http://127.0.0.1:2/alt/"
+`)
+	c, err := Load(root, func(k string) string { return map[string]string{"CARGO_HOME": filepath.Join(root, "nohome")}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ kind, url, want string }{
+		{"registry", "https://default.example/index", CratesIO},
+		{"sparse", "http://127.0.0.1:1/index/", "mirror"},
+		{"registry", "https://git.example/index", "corp"},
+		{"sparse", "http://127.0.0.1:2/alt/", ""},
+	} {
+		if got := c.SourceName(tc.kind, tc.url); got != tc.want {
+			t.Errorf("%s+%s: %q, want %q", tc.kind, tc.url, got, tc.want)
+		}
+	}
+}

@@ -2,7 +2,7 @@ package derivation
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
 	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
 
@@ -47,13 +47,11 @@ type Writer struct {
 // NewWriter returns a Writer for opts.
 func NewWriter(opts Options) *Writer { return &Writer{opts: opts} }
 
-// Write makes the derivation that runs j. srcs are store paths it reads besides the
-// shared ones; deps are the derivations whose outputs j refers to.
-func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Drv, error) {
-	enc, err := j.Encode()
-	if err != nil {
-		return nil, err
-	}
+// Write makes the derivation that runs the job enc (job.Job.Encode, every ref
+// resolved). srcs are store paths it reads besides the shared ones; deps are the
+// derivations whose outputs the job refers to.
+func (w *Writer) Write(name, enc string, srcs []string, deps []*Drv) (*Drv, error) {
+	var err error
 	d := &nixdrv.Derivation{
 		Outputs:          map[string]*nixdrv.Output{},
 		InputDerivations: map[string][]string{},
@@ -70,7 +68,9 @@ func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Dr
 	if len(enc) > passAsFileOver {
 		d.Env["passAsFile"] = job.EnvVar
 	}
-	d.InputSources = sortedUnique(append(append([]string{w.opts.Builder}, w.opts.InputSrcs...), srcs...))
+	d.InputSources = append(append([]string{w.opts.Builder}, w.opts.InputSrcs...), srcs...)
+	slices.Sort(d.InputSources)
+	d.InputSources = slices.Compact(slices.DeleteFunc(d.InputSources, func(s string) bool { return s == "" }))
 	for _, dep := range deps {
 		d.InputDerivations[dep.Path] = []string{"out"}
 	}
@@ -78,6 +78,13 @@ func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Dr
 	if w.opts.CA {
 		d.Outputs["out"] = &nixdrv.Output{HashAlgorithm: "r:sha256"}
 		d.Env["out"] = job.Self
+		// What builtins.derivation keeps in the environment for
+		// `__contentAddressed = true; outputHashMode = "recursive";
+		// outputHashAlgo = "sha256";` (nix: libexpr/primops.cc,
+		// derivationStrict: __contentAddressed is consumed, the other two stay),
+		// so that the flake writes the same derivation.
+		d.Env["outputHashAlgo"] = "sha256"
+		d.Env["outputHashMode"] = "recursive"
 		res.Path, err = aterm.DrvPath(d)
 		if err != nil {
 			return nil, fmt.Errorf("derivation %s: %w", name, err)
@@ -108,15 +115,4 @@ func (w *Writer) Write(name string, j *job.Job, srcs []string, deps []*Drv) (*Dr
 	}
 	res.Ref = res.Out
 	return res, nil
-}
-
-func sortedUnique(xs []string) []string {
-	sort.Strings(xs)
-	out := xs[:0]
-	for i, x := range xs {
-		if x != "" && (i == 0 || x != xs[i-1]) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
@@ -38,7 +37,8 @@ type Finding struct {
 // Options say which programs to check.
 type Options struct {
 	Nix, Rustc, Cargo string
-	System            string // Nix system, for the CA probe
+	Toolchain         toolchain.Mode // --toolchain, as builds get it
+	System            string         // Nix system, for the CA probe
 }
 
 // Run performs every check. Later checks that need Nix are skipped when Nix is
@@ -49,22 +49,23 @@ func Run(ctx context.Context, o Options) []Finding {
 	st, err := store.NewCLI(ctx, o.Nix)
 	switch {
 	case err != nil && st == nil && !strings.Contains(err.Error(), "found Nix"):
-		fs = append(fs, Finding{Fail, "nix", err.Error(),
-			"install Nix 2.18 or newer (on Debian: scripts/install-nix.sh from this repository), or pass --nix PROGRAM"})
+		fs = append(fs, Finding{Fail, "nix", err.Error(), "install Nix 2.18 or newer " + installNix + ", or pass --nix PROGRAM; " + nixShell})
 		nixOK = false
 	case err != nil:
-		fs = append(fs, Finding{Fail, "nix", err.Error(),
-			"upgrade Nix to 2.18 or newer (scripts/install-nix.sh installs 2.26.3 into a private prefix)"})
+		fs = append(fs, Finding{Fail, "nix", err.Error(), "upgrade Nix to 2.18 or newer " + installNix + ", or pass --nix PROGRAM for a newer one; " + nixShell})
 		nixOK = false
 	default:
 		fs = append(fs, Finding{OK, "nix", "Nix " + st.Version.String(), ""})
 	}
+	trusted, ca := false, false
 	if nixOK {
 		si := storeInfo(ctx, o.Nix)
 		fs = append(fs, si...)
+		trusted = si[0].Level == OK && strings.HasSuffix(si[0].Detail, ", trusted")
 		// An unreachable store is the one cause; the probe would only repeat it.
 		if si[0].Level != Fail {
-			fs = append(fs, probeCA(ctx, st, o.System))
+			f := probeCA(ctx, st, o.System)
+			fs, ca = append(fs, f), f.Level == OK
 		}
 	}
 	tc, err := toolchain.Detect(ctx, o.Rustc, nil)
@@ -72,14 +73,18 @@ func Run(ctx context.Context, o Options) []Finding {
 		fs = append(fs, Finding{Fail, "rustc", err.Error(), "install a Rust toolchain (rustup, or Debian's rustc and cargo) or pass --rustc PROGRAM"})
 	} else {
 		fs = append(fs, Finding{OK, "rustc", firstLine(tc.Version) + " (sysroot " + tc.Sysroot + ")", ""})
+		fs = append(fs, toolchainMode(tc, o.Toolchain))
 		if nixOK {
-			fs = append(fs, sandbox(ctx, o.Nix, tc))
+			fs = append(fs, sandbox(ctx, o.Nix, tc, trusted))
 		}
 	}
 	if nixOK {
 		fs = append(fs, incremental(ctx, o.Nix))
 	}
 	fs = append(fs, cargo(ctx, o.Cargo))
+	if nixOK {
+		fs = append(fs, builders(ctx, o.Nix, o.System, ca, tc)...)
+	}
 	return fs
 }
 
@@ -123,7 +128,7 @@ func storeInfo(ctx context.Context, nix string) []Finding {
 
 // probeCA registers a tiny content-addressed derivation: the daemon decides.
 func probeCA(ctx context.Context, st *store.CLI, system string) Finding {
-	ok, err := engine.ProbeCA(ctx, st, system, strconv.FormatInt(time.Now().UnixNano(), 36))
+	ok, err := store.ProbeCA(ctx, st, system, strconv.FormatInt(time.Now().UnixNano(), 36))
 	switch {
 	case err != nil:
 		return Finding{Fail, "ca-derivations", "registering a test derivation failed: " + err.Error(), "check that this user may write to the store"}
@@ -134,8 +139,16 @@ func probeCA(ctx context.Context, st *store.CLI, system string) Finding {
 	return Finding{OK, "ca-derivations", "the store accepts content-addressed derivations", ""}
 }
 
-// sandbox explains what a host toolchain needs under the Nix sandbox.
-func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain) Finding {
+// installNix and nixShell say where Nix comes from, for a user who may have
+// nothing but cargo-nix-unit's two programs (no checkout, no scripts).
+const (
+	installNix = "by the Nix project's installation instructions (or your distribution's nix package, if it is new enough)"
+	nixShell   = "with Nix, `nix develop github:cargo-nix-unit/cargo-nix-unit` also gives Cargo and rustc"
+)
+
+// sandbox explains what a host toolchain needs under the Nix sandbox. A user
+// the store trusts needs nothing done: the tool passes the paths itself.
+func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain, trusted bool) Finding {
 	out, err := run.Output(ctx, run.Cmd{Args: nixArgs(nix, "config", "show", "sandbox")})
 	mode := strings.TrimSpace(string(out))
 	if err != nil {
@@ -144,12 +157,19 @@ func sandbox(ctx context.Context, nix string, tc *toolchain.Toolchain) Finding {
 	if tc.InStore {
 		return Finding{OK, "sandbox", "sandbox = " + mode + "; the toolchain is in the Nix store, builds are pure", ""}
 	}
-	if mode == "false" {
-		return Finding{OK, "sandbox", "sandbox = false; rustc and the linker are used from the host", ""}
+	what := "the linker and the system's libraries come from the host"
+	if !strings.HasPrefix(tc.Sysroot, "/nix/store/") {
+		what = "rustc lives outside the Nix store (" + tc.Sysroot + ")"
 	}
-	return Finding{Note, "sandbox",
-		fmt.Sprintf("sandbox = %s and rustc lives outside the Nix store (%s): every build needs these host paths in the sandbox: %s",
-			mode, tc.Sysroot, strings.Join(tc.SandboxPaths, " ")),
+	if mode == "false" {
+		return Finding{OK, "sandbox", "sandbox = false; " + what, ""}
+	}
+	detail := fmt.Sprintf("sandbox = %s and %s: every build needs these host paths in the sandbox: %s",
+		mode, what, strings.Join(tc.SandboxPaths, " "))
+	if trusted {
+		return Finding{Note, "sandbox", detail + "; cargo-nix-unit passes them as extra-sandbox-paths (the store trusts this user)", ""}
+	}
+	return Finding{Note, "sandbox", detail,
 		"cargo-nix-unit passes them as extra-sandbox-paths, which only a trusted user may; otherwise add `extra-sandbox-paths = " +
 			strings.Join(tc.SandboxPaths, " ") + "` to /etc/nix/nix.conf, or use a toolchain from the Nix store"}
 }

@@ -2,219 +2,159 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
+	"os"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
-// Report says what a build did.
-type Report struct {
-	Out        string // the result's store path
-	Units      int    // unit derivations in the plan
-	Registered int    // derivations added to the store by this run
-	Built      []int  // units whose builders ran, in start order
-	CutOff     []int  // CA units resolved to an existing result (early cutoff)
-	// Durations holds how long each built unit's build took.
-	Durations map[int]time.Duration
-	// Builder sums the phases of the builders that ran (job.Timings).
-	Builder job.Timings
-	Elapsed time.Duration
-	// Profile and ProfileTraits describe the roots' profile as Cargo's "Finished"
-	// line does: `dev`, "unoptimized + debuginfo".
-	Profile, ProfileTraits string
+// Build builds what Cargo would build with the same flags, one derivation per
+// unit, and reports it as Cargo does.
+func Build(ctx context.Context, cfg *Config) error {
+	s := newSession(cfg)
+	defer s.end()
+	_, err := s.build(ctx, true)
+	return s.interruption(ctx, err)
 }
 
-// Cached is how many units were neither built nor cut off: already in the store.
-func (r *Report) Cached() int { return r.Units - len(r.Built) - len(r.CutOff) }
-
-// Build realises the plan's root with `nix build`, printing progress as Cargo does.
-func (p *Plan) Build(ctx context.Context, cfg *Config, registered int, start time.Time) (*Report, error) {
+// build runs every stage up to a finished, reported build and returns the
+// result's store path ("" after a dry run). plain marks a build command
+// (test runs more after it): only a plain build may replay or leave a stamp.
+func (s *session) build(ctx context.Context, plain bool) (string, error) {
+	cfg := s.cfg
+	start := time.Now()
+	cfg.Gather.Start = start
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	stamp, err := cache.StampPath(cwd, cfg.Args)
+	if err != nil {
+		return "", err
+	}
+	if plain && cfg.replayable() && replay(cfg, stamp, start) {
+		return "", nil
+	}
+	if err := s.open(ctx); err != nil {
+		return "", err
+	}
+	if err := s.prepare(ctx); err != nil {
+		return "", err
+	}
+	if err := s.register(ctx); err != nil {
+		return "", err
+	}
 	pr := cfg.printer()
-	byName := map[string]int{}
-	for i := range p.Graph.Units {
-		byName[p.Units[i].Name] = i
-	}
-	unitOf := func(drv string) (int, bool) {
-		i, ok := byName[nixbuild.DrvName(drv)]
-		return i, ok
-	}
-	t := nixbuild.NewTracker()
-	bar := func() {
-		var running []string
-		for _, drv := range t.Running {
-			if i, ok := unitOf(drv); ok {
-				running = append(running, p.Graph.Units[i].Package.Name)
-			}
+	if cfg.DryRun {
+		s.printTimings(false)
+		for _, d := range s.plan.Drvs() {
+			fmt.Fprintln(cfg.Stdout, d.Path)
 		}
-		pr.Bar(t.Progress[0], t.Progress[1], running)
+		return "", nil
 	}
-	t.OnStart = func(drv string) {
-		if i, ok := unitOf(drv); ok {
-			pr.Status("Compiling", p.Graph.Units[i].String())
-			if pr.Verbose {
-				pr.Status("Running", "`"+p.commandLine(i)+"`")
-			}
-		}
-		bar()
-	}
-	t.OnStop = func(string) { bar() }
-	t.OnProgress = bar
-	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) {
-			if !pr.Color {
-				line = stripANSI(line)
-			}
-			pr.Line(nixbuild.DrvName(drv) + "> " + line)
-		}
-	}
-	opts := nixbuild.Options{
-		Nix:          cfg.Nix,
-		Installables: []string{p.Root.Path + "^out"},
-		OutLink:      cfg.OutLink,
-		NoLink:       cfg.NoLink,
-		MaxJobs:      cfg.MaxJobs,
-		KeepGoing:    cfg.KeepGoing,
-	}
-	paths := p.sandboxPaths()
-	if mount := p.incrementalMount(pr); mount != "" {
-		paths = append(paths, mount)
-	}
-	if len(paths) > 0 {
-		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})
-	}
-	res, err := nixbuild.Run(ctx, opts, t)
-	pr.Done()
+	out, err := s.realise(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, p.interrupted(t, err)
+		if cfg.CargoMessages && plain {
+			s.failureMessages(ctx, err)
 		}
-		return nil, p.explainFailure(t, err, pr.Color)
+		return "", err
 	}
-	r := &Report{Units: len(p.Units), Registered: registered, Durations: map[int]time.Duration{}, Elapsed: time.Since(start)}
-	if len(p.Graph.Roots) > 0 {
-		prof := p.Graph.Units[p.Graph.Roots[0]].Profile
-		r.Profile, r.ProfileTraits = prof.Name, "unoptimized"
-		if prof.OptLevel != "0" {
-			r.ProfileTraits = "optimized"
-		}
-		if prof.Debuginfo != "0" && prof.Debuginfo != "" {
-			r.ProfileTraits += " + debuginfo"
+	// With --message-format json, diagnostics go to stdout as messages only.
+	if !pr.Quiet && !cfg.CargoMessages {
+		if err := report.Warnings(pr, s.plan, out, pr.Color); err != nil {
+			return "", err
 		}
 	}
-	r.Builder = job.Timings{}
-	for _, drv := range t.Built {
-		if i, ok := unitOf(drv); ok {
-			r.Built = append(r.Built, i)
-			r.Durations[i] = t.Duration[drv]
-		}
-		for k, v := range t.Timings[drv] {
-			r.Builder[k] += v
-		}
+	sum := report.Summarize(s.plan, out, time.Since(start))
+	sum.Registered = s.timings.added
+	sum.Print(pr)
+	s.printTimings(true)
+	printLink(cfg, out)
+	printDocPages(cfg, s.plan.DocPages(), out)
+	// The stamp first: the record is written under target/, which its
+	// fingerprint watches. A command running more after the build keeps none.
+	if plain {
+		s.saveStamp(stamp, out, start)
 	}
-	for _, drv := range t.CutOff() {
-		if i, ok := unitOf(drv); ok {
-			r.CutOff = append(r.CutOff, i)
-		}
+	if err := s.record(); err != nil {
+		pr.Warning(err.Error()) // only `graph --why` needs it
+		// Without its record a build must not become a no-op: the next run would
+		// replay it and never write the record `graph --why` reads.
+		cache.RemoveStamp(stamp)
 	}
-	if len(res.OutPaths) > 0 {
-		r.Out = res.OutPaths[0]
+	if !plain {
+		return out, nil
 	}
-	return r, nil
+	return out, s.printOutputs(ctx, sum)
 }
 
-// sandboxPaths are the host paths the builds need: a host toolchain's, and
-// those declared as native inputs of the packages built.
-func (p *Plan) sandboxPaths() []string {
-	var paths []string
-	if !p.Toolchain.InStore {
-		paths = append(paths, p.Toolchain.SandboxPaths...)
+// printOutputs writes what the build's flags ask for on stdout.
+func (s *session) printOutputs(ctx context.Context, sum *report.Summary) error {
+	cfg := s.cfg
+	if !cfg.JSON && !cfg.CargoMessages {
+		printResult(cfg, sum.Out)
+		return nil
 	}
-	return append(paths, p.HostPaths...)
+	if _, err := s.resolveOutputs(ctx); err != nil {
+		return err
+	}
+	if cfg.CargoMessages {
+		if err := report.CargoMessages(cfg.Stdout, s.plan, cfg.MessageANSI); err != nil {
+			return err
+		}
+	}
+	if cfg.JSON {
+		link := ""
+		if !cfg.NoLink {
+			link = cfg.OutLink
+		}
+		return report.JSON(cfg.Stdout, s.plan, sum, link)
+	}
+	return nil
 }
 
-// commandLine is unit i's process as `cargo build -v` shows it.
-func (p *Plan) commandLine(i int) string {
-	j, err := job.Decode(p.Units[i].Drv.Env[job.EnvVar], "")
-	if err != nil {
-		return err.Error()
+// printLink says where the result's link points, as nix build would.
+func printLink(cfg *Config, out string) {
+	if pr := cfg.printer(); !cfg.NoLink && !pr.Quiet {
+		pr.Status("Result", cfg.OutLink+" -> "+out)
 	}
-	return shellQuote(append([]string{j.Program}, j.Args...))
 }
 
-// shellQuote joins words as a POSIX shell would read them back.
-func shellQuote(words []string) string {
-	q := make([]string, len(words))
-	for k, w := range words {
-		if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+/.,:@%") == "" {
-			q[k] = w
-		} else {
-			q[k] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
-		}
+// printResult prints the result's store path on stdout when asked, or when
+// there is no link to show it (but a result of the tool's own: check, clippy).
+func printResult(cfg *Config, out string) {
+	if cfg.PrintOutPaths || cfg.NoLink && !cfg.NoResult {
+		fmt.Fprintln(cfg.Stdout, out)
 	}
-	return strings.Join(q, " ")
 }
 
-// explainFailure names the failing units and shows their logs (rustc's diagnostics,
-// a build script's stderr) instead of Nix's last-ten-lines summary.
-func (p *Plan) explainFailure(t *nixbuild.Tracker, err error, color bool) error {
-	failed := t.FailedDrvs()
-	if len(failed) == 0 {
-		msg := err.Error()
-		if _, reason, ok := strings.Cut(msg, "error: "+nixDaemonLost); ok {
-			done := ""
-			if d := p.interrupted(t, err).(*InterruptedError); d.Done >= 0 {
-				done = fmt.Sprintf(" (%d of %d units done)", d.Done, d.Total)
-			}
-			reason, _, _ = strings.Cut(reason, "\n")
-			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
-		}
-		if !p.Toolchain.InStore && strings.Contains(msg, "No such file or directory") {
-			msg += fmt.Sprintf("\nnote: rustc lives outside the Nix store; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				strings.Join(p.Toolchain.SandboxPaths, " "))
-		}
-		return fmt.Errorf("%s", msg)
+func (s *session) printTimings(built bool) {
+	if !s.cfg.Timings {
+		return
 	}
-	var b strings.Builder
-	for k, drv := range failed {
-		if k > 0 {
-			b.WriteString("\n")
-		}
-		name := nixbuild.DrvName(drv)
-		label := name
-		for i := range p.Graph.Units {
-			if p.Units[i].Name == name {
-				label = p.Graph.Units[i].String()
-			}
-		}
-		fmt.Fprintf(&b, "could not build %s\n", label)
-		for _, l := range t.Logs[drv] {
-			if !color {
-				l = stripANSI(l)
-			}
-			fmt.Fprintf(&b, "%s\n", l)
-		}
-		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", drv, drv)
+	t := s.timings
+	n := len(s.plan.Nodes)
+	line := fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d %s), register %.3fs (%d added)",
+		t.cargo.Seconds(), t.plan.Seconds(), n, report.Plural(n, "unit"), t.register.Seconds(), t.added)
+	if built {
+		b := t.builders
+		line += fmt.Sprintf(", nix build %.3fs (builders: setup %.3fs, run %.3fs, output %.3fs)",
+			t.build.Seconds(), b["setup"], b["run"], b["output"])
 	}
-	return &BuildError{Msg: b.String()}
+	s.cfg.printer().Status("Timings", fmt.Sprintf("%s, peak memory %d MB", line, peakMemoryMB()))
 }
 
-// nixDaemonLost is how Nix 2.26 reports a daemon that died during a build
-// (nix: libstore/remote-store.cc).
-const nixDaemonLost = "Nix daemon disconnected unexpectedly"
-
-// interrupted says how far the build got when it was cancelled: every unit but
-// the builds Nix still expected (the root's included) is done. With CA
-// derivations Nix may still expect units that will resolve to existing results,
-// so the count errs low.
-func (p *Plan) interrupted(t *nixbuild.Tracker, err error) error {
-	ie := &InterruptedError{Stage: "building", Total: len(p.Units), Done: -1, Err: err}
-	if done, expected := t.Progress[0], t.Progress[1]; expected > 0 {
-		ie.Done = min(max(len(p.Units)+1-(expected-done), 0), len(p.Units))
+// interruption turns an error of a cancelled command into an
+// *InterruptedError naming the stage it stopped.
+func (s *session) interruption(ctx context.Context, err error) error {
+	var ie *InterruptedError
+	if err != nil && ctx.Err() != nil && !errors.As(err, &ie) {
+		return &InterruptedError{Stage: s.stage, Done: -1, Err: err}
 	}
-	return ie
+	return err
 }
 
 // InterruptedError is a run cancelled by a signal; what Nix finished stays in the
@@ -233,21 +173,3 @@ func (e *InterruptedError) Error() string {
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Err }
-
-// BuildError is a failed unit build; the command exits with Cargo's status 101.
-type BuildError struct{ Msg string }
-
-func (e *BuildError) Error() string { return e.Msg }
-
-// PrintSummary writes Cargo's closing line and the unit counts.
-func (r *Report) PrintSummary(pr *Printer) {
-	pr.Status("Finished", fmt.Sprintf("`%s` profile [%s] target(s) in %.2fs", r.Profile, r.ProfileTraits, r.Elapsed.Seconds()))
-	if pr.Quiet {
-		return
-	}
-	line := fmt.Sprintf("%d units: %d built, %d cached", r.Units, len(r.Built), r.Cached())
-	if len(r.CutOff) > 0 {
-		line += fmt.Sprintf(", %d cut off early", len(r.CutOff))
-	}
-	pr.Line(line)
-}

@@ -2,41 +2,47 @@ package engine
 
 import (
 	"io"
-	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
-// Config is everything one run of the tool needs.
+// Config is everything one run of the tool needs, read from its flags.
 type Config struct {
-	Query       unitgraph.Query
-	Rustc       string // "" = rustc on PATH
-	Nix         string // "" = nix on PATH
-	BuilderPath string // "" = next to this program
-	System      string // Nix system, "x86_64-linux"
-	// CAMode is "auto", "on" or "off"; CA is the decision Prepare uses.
+	Gather gather.Config
+	Nix    string // the nix program
+	System string // Nix system: "x86_64-linux"
+	// CAMode is "auto", "on" or "off": content-addressed derivations.
 	CAMode string
-	CA     bool
+	// StoreClient is "auto", "daemon" or "cli": how derivations are registered.
+	StoreClient string
 
-	OutLink   string
+	OutLink   string // the result's GC root
 	NoLink    bool
-	DryRun    bool
+	NoResult  bool // with NoLink: the result is the tool's own (check, clippy), its path not printed
+	DryRun    bool // register and print the derivations, build nothing
 	MaxJobs   string
 	KeepGoing bool
 	BuildLogs bool // -L: show every unit's build log
 
-	Stdout, Stderr io.Writer
-	// Printer shows progress on Stderr; nil prints plain lines.
-	Printer *Printer
-	// NoCache asks Cargo and rustc again instead of reusing their last answers.
-	NoCache bool
+	JSON          bool // a JSON report on Stdout
+	CargoMessages bool // --message-format json
+	MessageANSI   bool // --message-format json-diagnostic-rendered-ansi: colours kept in "rendered"
+	Timings       bool
+	PrintOutPaths bool
 
-	Start time.Time // when the command started: caches record only older inputs
+	// Args and Environ are the command line and environment the no-op
+	// fingerprint covers.
+	Args, Environ []string
+
+	Stdout, Stderr io.Writer
+	Printer        *report.Printer
 }
 
-func (c *Config) printer() *Printer {
+// printer is the configured printer, or plain lines on Stderr.
+func (c *Config) printer() *report.Printer {
 	if c.Printer == nil {
-		c.Printer, _ = NewPrinter(c.Stderr, ColorNever, ProgressPlain, false, false)
+		c.Printer, _ = report.NewPrinter(c.Stderr, report.ColorNever, report.ProgressPlain, false, false)
 	}
 	return c.Printer
 }

@@ -11,14 +11,20 @@ import (
 // entry that shows them to the builds: a build setting, so the derivations
 // are the same with it or without it. "" when no unit needs one, or (with a
 // warning) when they cannot be prepared: the builder then compiles from scratch.
-func (p *Plan) incrementalMount(pr *Printer) string {
-	if len(p.IncrementalDirs) == 0 || p.Graph.Workspace.TargetDirectory == "" {
+func (s *session) incrementalMount() string {
+	var dirs []string
+	for _, n := range s.plan.Nodes {
+		if n.Job.Incremental != "" {
+			dirs = append(dirs, n.Job.Incremental)
+		}
+	}
+	target := s.plan.Input.Graph.Workspace.TargetDirectory
+	if len(dirs) == 0 || target == "" {
 		return ""
 	}
-	root := incremental.Root(p.Graph.Workspace.TargetDirectory)
-	mount, err := incremental.Prepare(root, p.IncrementalDirs, time.Now())
+	mount, err := incremental.Prepare(incremental.Root(target), dirs, time.Now())
 	if err != nil {
-		pr.Warning("cannot keep incremental compilation state: " + err.Error() + "; units compile from scratch")
+		s.cfg.printer().Warning("cannot keep incremental compilation state: " + err.Error() + "; units compile from scratch")
 		return ""
 	}
 	return mount

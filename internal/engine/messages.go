@@ -2,199 +2,47 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"os"
+	"errors"
+	"fmt"
 	"path/filepath"
-	"sort"
-	"strconv"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
-// Statuses of a unit in a report.
-const (
-	StatusBuilt  = "built"
-	StatusCached = "cached"
-	StatusCutOff = "cut-off" // a CA unit whose inputs resolved to an existing result
-)
-
-// UnitOutputs finds every unit's output path: known for input-addressed units,
-// asked of Nix for content-addressed ones. Index-aligned with the graph's units.
-func (p *Plan) UnitOutputs(ctx context.Context, nix string) ([]string, error) {
-	outs := make([]string, len(p.Units))
-	var ask []string
-	for i, d := range p.Units {
-		outs[i] = d.Out
-		if d.Out == "" {
-			ask = append(ask, d.Path)
-		}
+// failureMessages prints, for --message-format json, what Cargo prints when a
+// unit fails: the messages of every unit the store holds, the failed units'
+// diagnostics and build-finished false. rust-analyzer reads the errors from
+// there. Printing is best effort: the build's error is what the command returns.
+func (s *session) failureMessages(ctx context.Context, err error) {
+	var be *report.BuildError
+	if !errors.As(err, &be) || ctx.Err() != nil {
+		return
 	}
-	if len(ask) == 0 {
-		return outs, nil
+	st, qerr := s.resolveOutputs(ctx)
+	done := func(n *plan.Node) bool { return qerr == nil && st.Cached[n.Drv.Path] }
+	if werr := report.CargoFailureMessages(s.cfg.Stdout, s.plan, done, be.Units, s.cfg.MessageANSI); werr != nil {
+		s.cfg.printer().Warning("writing the JSON messages: " + werr.Error())
 	}
-	paths, err := nixbuild.OutPaths(ctx, nix, ask)
-	if err != nil {
-		return nil, err
-	}
-	for i, d := range p.Units {
-		if outs[i] == "" {
-			outs[i] = paths[d.Path]
-		}
-	}
-	return outs, nil
 }
 
-func (r *Report) status(i int) string {
-	for _, b := range r.Built {
-		if b == i {
-			return StatusBuilt
-		}
+// printDocPages names the documented roots' pages, as Cargo's "Generated"
+// line does: the first, and how many others.
+func printDocPages(cfg *Config, pages []string, out string) {
+	pr := cfg.printer()
+	if len(pages) == 0 || pr.Quiet {
+		return
 	}
-	for _, c := range r.CutOff {
-		if c == i {
-			return StatusCutOff
-		}
+	base := out
+	if !cfg.NoLink {
+		base = cfg.OutLink
 	}
-	return StatusCached
-}
-
-// JSONReport is what `build --json` prints: stable field names for scripts.
-type JSONReport struct {
-	Result     string     `json:"result"`
-	OutLink    string     `json:"outLink,omitempty"`
-	Profile    string     `json:"profile"`
-	Elapsed    float64    `json:"elapsedSeconds"`
-	Registered int        `json:"registered"`
-	Built      int        `json:"built"`
-	Cached     int        `json:"cached"`
-	CutOff     int        `json:"cutOff"`
-	Units      []JSONUnit `json:"units"`
-}
-
-// JSONUnit is one unit of a JSONReport.
-type JSONUnit struct {
-	Unit    string  `json:"unit"` // "serde v1.0.152 (build script run)"
-	Package string  `json:"packageId"`
-	Target  string  `json:"target"`
-	Kind    string  `json:"kind"`
-	Drv     string  `json:"drv"`
-	Out     string  `json:"out"`
-	Status  string  `json:"status"`            // built, cached or cut-off
-	Seconds float64 `json:"seconds,omitempty"` // build time of a built unit
-}
-
-// WriteJSON writes the report of a finished build, units in dependency order.
-func (p *Plan) WriteJSON(w io.Writer, r *Report, outLink string, outs []string) error {
-	jr := JSONReport{Result: r.Out, OutLink: outLink, Profile: r.Profile, Elapsed: r.Elapsed.Seconds(),
-		Registered: r.Registered, Built: len(r.Built), Cached: r.Cached(), CutOff: len(r.CutOff), Units: []JSONUnit{}}
-	for _, i := range p.Order {
-		u := &p.Graph.Units[i]
-		ju := JSONUnit{Unit: u.String(), Package: u.PkgID, Target: u.Target.Name, Kind: u.Kind(),
-			Drv: p.Units[i].Path, Out: outs[i], Status: r.status(i)}
-		if d, ok := r.Durations[i]; ok {
-			ju.Seconds = d.Seconds()
-		}
-		jr.Units = append(jr.Units, ju)
+	line := filepath.Join(base, pages[0])
+	switch n := len(pages) - 1; {
+	case n == 1:
+		line += " and 1 other file"
+	case n > 1:
+		line += fmt.Sprintf(" and %d other files", n)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jr)
-}
-
-// Cargo's --message-format json messages (cargo: core/compiler/machine_message.rs).
-type artifactMessage struct {
-	Reason       string           `json:"reason"`
-	PackageID    string           `json:"package_id"`
-	ManifestPath string           `json:"manifest_path"`
-	Target       unitgraph.Target `json:"target"` // Cargo's own JSON for a target
-	Profile      artifactProfile  `json:"profile"`
-	Features     []string         `json:"features"`
-	Filenames    []string         `json:"filenames"`
-	Executable   *string          `json:"executable"`
-	Fresh        bool             `json:"fresh"`
-}
-
-type artifactProfile struct {
-	OptLevel        string `json:"opt_level"`
-	Debuginfo       any    `json:"debuginfo"`
-	DebugAssertions bool   `json:"debug_assertions"`
-	OverflowChecks  bool   `json:"overflow_checks"`
-	Test            bool   `json:"test"`
-}
-
-type buildScriptMessage struct {
-	Reason      string      `json:"reason"`
-	PackageID   string      `json:"package_id"`
-	LinkedLibs  []string    `json:"linked_libs"`
-	LinkedPaths []string    `json:"linked_paths"`
-	Cfgs        []string    `json:"cfgs"`
-	Env         [][2]string `json:"env"`
-	OutDir      string      `json:"out_dir"`
-}
-
-// WriteCargoMessages prints, one JSON object per line, what `cargo build
-// --message-format json` prints for each unit, with store paths as filenames,
-// then build-finished.
-func (p *Plan) WriteCargoMessages(w io.Writer, r *Report, outs []string) error {
-	enc := json.NewEncoder(w)
-	for _, i := range p.Order {
-		u := &p.Graph.Units[i]
-		if u.IsBuildScriptRun() {
-			m := buildScriptMessage{Reason: "build-script-executed", PackageID: u.PkgID,
-				LinkedLibs: []string{}, LinkedPaths: []string{}, Cfgs: []string{}, Env: [][2]string{}, OutDir: job.OutDir(outs[i])}
-			if o, err := buildscript.Read(job.DirectivesFile(outs[i])); err == nil {
-				m.LinkedLibs = append(m.LinkedLibs, o.LinkLibs...)
-				m.LinkedPaths = append(m.LinkedPaths, o.LinkSearch...)
-				m.Cfgs = append(m.Cfgs, o.Cfgs...)
-				for _, e := range o.Env {
-					m.Env = append(m.Env, [2]string{e.Key, e.Value})
-				}
-			}
-			if err := enc.Encode(m); err != nil {
-				return err
-			}
-			continue
-		}
-		t := u.Target
-		m := artifactMessage{Reason: "compiler-artifact", PackageID: u.PkgID, ManifestPath: u.Package.ManifestPath,
-			Target:   t,
-			Profile:  artifactProfile{OptLevel: u.Profile.OptLevel, Debuginfo: debuginfo(u.Profile.Debuginfo), DebugAssertions: u.Profile.DebugAssertions, OverflowChecks: u.Profile.OverflowChecks, Test: u.Mode == "test"},
-			Features: append([]string{}, u.Features...), Filenames: artifacts(outs[i]), Fresh: r.status(i) != StatusBuilt}
-		if exe := filepath.Join(outs[i], "bin", t.Name); u.Mode == "test" || t.HasKind("bin") || t.HasKind("example") {
-			if _, err := os.Stat(exe); err == nil {
-				m.Executable = &exe
-			}
-		}
-		if err := enc.Encode(m); err != nil {
-			return err
-		}
-	}
-	return enc.Encode(map[string]any{"reason": "build-finished", "success": true})
-}
-
-// debuginfo is Cargo's JSON for a debuginfo level: a number, or a name.
-func debuginfo(d unitgraph.Debuginfo) any {
-	if n, err := strconv.Atoi(string(d)); err == nil {
-		return n
-	}
-	return string(d)
-}
-
-// artifacts lists the files a unit produced: its lib/ and bin/ entries.
-func artifacts(out string) []string {
-	files := []string{}
-	for _, dir := range []string{"lib", "bin"} {
-		entries, _ := os.ReadDir(filepath.Join(out, dir))
-		for _, e := range entries {
-			if !e.IsDir() {
-				files = append(files, filepath.Join(out, dir, e.Name()))
-			}
-		}
-	}
-	sort.Strings(files)
-	return files
+	pr.Status("Generated", line)
 }

@@ -3,107 +3,91 @@ package engine
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
+	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/noop"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 )
 
-// NoopInputs lists what decides this plan, for the no-op fingerprint: the path
-// packages' directories, every manifest, the lock file, Cargo's and rustup's
-// configuration from dir upwards and in their homes, and the programs used.
-func (p *Plan) NoopInputs(dir string, cfg *Config) noop.Inputs {
-	var in noop.Inputs
+// A build whose inputs are unchanged since the last one ends as that one did,
+// without asking Cargo or Nix: the stamp of the last build says how.
+
+// replayable reports whether this command may end as the last one did: only a
+// plain build prints nothing the stamp lacks.
+func (c *Config) replayable() bool {
+	return !c.DryRun && !c.JSON && !c.CargoMessages && !c.Gather.NoCache
+}
+
+// replay finishes a build as the stamp at path recorded it, if the stamp
+// still describes the workspace.
+func replay(cfg *Config, path string, start time.Time) bool {
+	st := cache.LoadStamp(path)
+	if !st.Fresh(cfg.Args, cfg.Environ) {
+		return false
+	}
+	pr := cfg.printer()
+	if pr.Verbose {
+		for _, u := range st.Result.Units {
+			pr.Status("Fresh", u)
+		}
+	}
+	pr.Diagnostics(st.Result.Warnings)
+	s := &report.Summary{Out: st.Result.Out, Units: len(st.Result.Units), Cached: len(st.Result.Units),
+		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
+	s.Print(pr)
+	printLink(cfg, st.Result.Out)
+	printDocPages(cfg, st.Result.DocPages, st.Result.Out)
+	printResult(cfg, st.Result.Out)
+	return true
+}
+
+// saveStamp records the finished build for the next run's no-op check, unless
+// an input changed while this build read it.
+func (s *session) saveStamp(path, out string, start time.Time) {
+	cfg, p := s.cfg, s.plan
+	cwd, _ := os.Getwd()
+	var in cache.Inputs
 	dirs := map[string]bool{}
-	for _, u := range p.Graph.Units {
-		if u.Package.IsPath() {
-			dirs[u.Package.Dir()] = true
+	for _, n := range p.Nodes {
+		if pkg := n.Unit.Package; pkg.IsPath() {
+			dirs[pkg.Dir()] = true
 		}
 	}
 	for d := range dirs {
 		in.Dirs = append(in.Dirs, d)
 	}
 	sort.Strings(in.Dirs)
-	in.Files = settingsFiles(dir, p.Graph, cfg, p.Toolchain.Rustc, p.Builder.Dir)
-	return in
-}
+	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
+	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, hostRustc(s.gathered.Toolchain), s.gathered.Builder.Dir)
+	// The walk of Dirs sees files come and go, but not a new member outside them.
+	in.Layout = gather.LayoutPaths(p.Input.Graph)
 
-// settingsFiles lists the files besides sources that decide Cargo's answers
-// and the plan: every manifest, the lock file, Cargo's and rustup's
-// configuration from dir upwards and in their homes, and the programs used.
-func settingsFiles(dir string, g *unitgraph.Graph, cfg *Config, extra ...string) []string {
-	files := map[string]bool{}
-	for _, u := range g.Units {
-		files[u.Package.ManifestPath] = true
-	}
-	root := g.Workspace.WorkspaceRoot
-	files[filepath.Join(root, "Cargo.toml")] = true
-	files[filepath.Join(root, "Cargo.lock")] = true
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, f := range []string{".cargo/config", ".cargo/config.toml", "rust-toolchain", "rust-toolchain.toml"} {
-			files[filepath.Join(d, f)] = true
-		}
-		if d == filepath.Dir(d) {
-			break
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		cargoHome := os.Getenv("CARGO_HOME")
-		if cargoHome == "" {
-			cargoHome = filepath.Join(home, ".cargo")
-		}
-		rustupHome := os.Getenv("RUSTUP_HOME")
-		if rustupHome == "" {
-			rustupHome = filepath.Join(home, ".rustup")
-		}
-		files[filepath.Join(cargoHome, "config")] = true
-		files[filepath.Join(cargoHome, "config.toml")] = true
-		files[filepath.Join(rustupHome, "settings.toml")] = true
-	}
-	for _, prog := range []string{"cargo", "rustc", orDefault(cfg.Nix, "nix"), orDefault(cfg.Rustc, "rustc"), orDefault(cfg.Query.Cargo, "cargo")} {
-		if path, err := exec.LookPath(prog); err == nil {
-			files[path] = true
-		}
-	}
-	if self, err := os.Executable(); err == nil {
-		files[self] = true
-	}
-	for _, f := range extra {
-		if f != "" {
-			files[f] = true
-		}
-	}
-	out := make([]string, 0, len(files))
-	for f := range files {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// NoopResult is what a later no-op run shows again.
-func (p *Plan) NoopResult(r *Report, outLink string) noop.Result {
-	res := noop.Result{Out: r.Out, Profile: r.Profile, Traits: r.ProfileTraits}
-	if outLink != "" {
-		if abs, err := filepath.Abs(outLink); err == nil {
+	res := cache.Result{Out: out}
+	res.Profile, res.Traits = report.Profile(p)
+	if !cfg.NoLink {
+		if abs, err := filepath.Abs(cfg.OutLink); err == nil {
 			res.OutLink = abs
 		}
 	}
-	for _, i := range p.Order {
-		res.Units = append(res.Units, p.Graph.Units[i].String())
+	for _, n := range p.Nodes {
+		res.Units = append(res.Units, n.String())
 	}
+	res.DocPages = p.DocPages()
 	var w bytes.Buffer
-	if p.PrintWarnings(&w, r.Out, true) == nil {
+	if report.Warnings(&w, p, out, true) == nil {
 		res.Warnings = w.String()
 	}
-	return res
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
+	st := &cache.Stamp{Inputs: in, Result: res}
+	key, newest, err := cache.Fingerprint(cfg.Args, cfg.Environ, in)
+	if err != nil || !newest.Before(start) {
+		cache.RemoveStamp(path)
+		return
 	}
-	return s
+	st.Key = key
+	if err := st.Save(path); err != nil {
+		cfg.printer().Warning("cannot record this build for the next no-op check: " + err.Error())
+	}
 }

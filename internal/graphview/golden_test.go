@@ -42,24 +42,22 @@ func fixtureView(t *testing.T, graph, metadata string, ca bool) *View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	infos := make([]UnitInfo, len(g.Units))
-	for i := range g.Units {
-		u := &g.Units[i]
-		name := plan.DrvName(u)
-		in := UnitInfo{Name: name, DrvPath: fakePath(name+string(rune('0'+i%10)), name+".drv"), Valid: true, Status: StatusCached}
+	info := func(n *plan.Node) UnitInfo {
+		i, name := n.Index, n.Name
+		in := UnitInfo{DrvPath: fakePath(name+string(rune('0'+i%10)), name+".drv"), Valid: true, Status: StatusCached}
 		if !ca {
 			in.Out = fakePath(name+"out", name)
 		}
-		if u.Package.Member {
+		if n.Unit.Package.Member {
 			in.Status, in.Valid = StatusToBuild, i%2 == 0
 		}
-		infos[i] = in
+		return in
 	}
-	root := UnitInfo{Name: "workspace", DrvPath: fakePath("root", "workspace.drv")}
+	root := UnitInfo{DrvPath: fakePath("root", "workspace.drv")}
 	if !ca {
 		root.Out = fakePath("rootout", "workspace")
 	}
-	v, err := New(g, infos, root, ca)
+	v, err := New(plan.Skeleton(g), info, root, ca)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,8 +52,8 @@ func (v *View) Summary(w io.Writer, r *lipgloss.Renderer) error {
 	if v.CA {
 		mode = "content-addressed"
 	}
-	fmt.Fprintf(&b, "%s in %d packages (%d workspace members), %s derivations\n\n",
-		p.paint(p.head, plural(len(v.Nodes), "unit")), len(members)+len(deps), len(members), mode)
+	fmt.Fprintf(&b, "%s in %s (%s), %s derivations\n\n",
+		p.paint(p.head, plural(len(v.Nodes), "unit")), plural(len(members)+len(deps), "package"), plural(len(members), "workspace member"), mode)
 
 	kinds := map[string]int{}
 	for _, n := range v.Nodes {
@@ -107,7 +107,11 @@ func (v *View) writeStatus(b *strings.Builder, p painter) {
 	sort.Strings(todo)
 	b.WriteString("\n")
 	if len(todo) == 0 {
-		fmt.Fprintf(b, "%s %s\n", pad(p, "Store"), p.paint(p.good, fmt.Sprintf("all %d units cached", cached)))
+		all := fmt.Sprintf("all %d units cached", cached)
+		if cached == 1 {
+			all = "1 unit cached"
+		}
+		fmt.Fprintf(b, "%s %s\n", pad(p, "Store"), p.paint(p.good, all))
 		return
 	}
 	fmt.Fprintf(b, "%s %s · %s\n", pad(p, "Store"), p.paint(p.good, fmt.Sprintf("%d cached", cached)), p.paint(p.bad, fmt.Sprintf("%d to build", len(todo))))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
@@ -19,7 +20,6 @@ const (
 
 // UnitInfo is what the caller knows of one unit beyond Cargo's graph.
 type UnitInfo struct {
-	Name    string // derivation name (plan.DrvName)
 	DrvPath string
 	Out     string // output path; "" for content-addressed
 	Valid   bool   // the .drv is registered in the store
@@ -72,39 +72,39 @@ type View struct {
 	byKey map[string]*Node
 }
 
-// New joins g with infos (index-aligned with g.Units).
-func New(g *unitgraph.Graph, infos []UnitInfo, result UnitInfo, ca bool) (*View, error) {
-	if len(infos) != len(g.Units) {
-		return nil, fmt.Errorf("graphview: %d unit infos for %d units", len(infos), len(g.Units))
+// New views the units of nodes (one per unit of Cargo's graph, as plan.New
+// makes them) with what info says of each.
+func New(nodes []*plan.Node, info func(*plan.Node) UnitInfo, result UnitInfo, ca bool) (*View, error) {
+	byIndex := make(map[int]*plan.Node, len(nodes))
+	for _, n := range nodes {
+		byIndex[n.Index] = n
 	}
-	names := make([]string, len(infos))
-	for i, in := range infos {
-		names[i] = in.Name
-	}
-	keys := Keys(g, names)
 	v := &View{CA: ca, Result: result, byKey: map[string]*Node{}}
-	for i := range g.Units {
-		u := &g.Units[i]
-		in := infos[i]
-		n := &Node{Key: keys[i], Label: u.String(), What: what(u), Package: u.Package, Unit: u,
-			DrvPath: in.DrvPath, Output: in.Out, Valid: in.Valid, Status: in.Status}
+	for _, pn := range nodes {
+		u := pn.Unit
+		in := info(pn)
+		n := &Node{Key: pn.Key, Label: u.String(), What: what(u), Package: u.Package, Unit: u,
+			DrvPath: in.DrvPath, Output: in.Out, Valid: in.Valid, Status: in.Status, IsRoot: pn.Root}
 		if n.Output == "" {
 			n.Output = "content-addressed"
 		}
 		seen := map[string]bool{}
 		for _, d := range u.Dependencies {
-			if !seen[keys[d.Index]] { // a renamed dependency may appear twice
-				seen[keys[d.Index]] = true
-				n.Deps = append(n.Deps, edge(u, &g.Units[d.Index], keys[d.Index]))
+			dep := byIndex[d.Index]
+			if dep == nil {
+				return nil, fmt.Errorf("graphview: unit %s depends on unit %d, which is not in the plan", u, d.Index)
+			}
+			if !seen[dep.Key] { // a renamed dependency may appear twice
+				seen[dep.Key] = true
+				n.Deps = append(n.Deps, edge(u, dep.Unit, dep.Key))
 			}
 		}
 		sort.Slice(n.Deps, func(a, b int) bool { return n.Deps[a].To < n.Deps[b].To })
 		v.Nodes = append(v.Nodes, n)
 		v.byKey[n.Key] = n
-	}
-	for _, r := range g.Roots {
-		v.byKey[keys[r]].IsRoot = true
-		v.Roots = append(v.Roots, keys[r])
+		if n.IsRoot {
+			v.Roots = append(v.Roots, n.Key)
+		}
 	}
 	sort.Strings(v.Roots)
 	sort.Slice(v.Nodes, func(a, b int) bool { return v.Nodes[a].Key < v.Nodes[b].Key })
@@ -118,64 +118,6 @@ func New(g *unitgraph.Graph, infos []UnitInfo, result UnitInfo, ca bool) (*View,
 
 // Node returns the node with key k, or nil.
 func (v *View) Node(k string) *Node { return v.byKey[k] }
-
-// Keys names each unit uniquely and stably across edits: its derivation name. Where
-// several units share a name, what tells them apart is appended: "@<mode>" unless
-// build, "@<target triple>" unless the host, "@opt<level>", "@debuginfo<n>",
-// "@features=<list>" (each only if it varies among them, until they differ), and
-// "#n" in Cargo's order last.
-func Keys(g *unitgraph.Graph, names []string) []string {
-	keys := append([]string(nil), names...)
-	groups := map[string][]int{}
-	for i, k := range keys {
-		groups[k] = append(groups[k], i)
-	}
-	traits := []struct {
-		value func(u *unitgraph.Unit) string
-		plain string // the value that adds nothing
-	}{
-		{func(u *unitgraph.Unit) string { return u.Mode }, "build"},
-		{func(u *unitgraph.Unit) string { return unitgraph.Str(u.Platform) }, ""},
-		{func(u *unitgraph.Unit) string { return "opt" + u.Profile.OptLevel }, "\x00"},
-		{func(u *unitgraph.Unit) string { return "debuginfo" + string(u.Profile.Debuginfo) }, "\x00"},
-		{func(u *unitgraph.Unit) string { return "features=" + strings.Join(u.Features, ",") }, "\x00"},
-	}
-	for _, idx := range groups {
-		if len(idx) < 2 {
-			continue
-		}
-		for _, tr := range traits {
-			vals := map[string]bool{}
-			for _, i := range idx {
-				vals[tr.value(&g.Units[i])] = true
-			}
-			if len(vals) < 2 {
-				continue
-			}
-			seen := map[string]bool{}
-			for _, i := range idx {
-				if v := tr.value(&g.Units[i]); v != tr.plain {
-					keys[i] += "@" + v
-				}
-				seen[keys[i]] = true
-			}
-			if len(seen) == len(idx) {
-				break
-			}
-		}
-	}
-	count, n := map[string]int{}, map[string]int{}
-	for _, k := range keys {
-		count[k]++
-	}
-	for i, k := range keys {
-		if count[k] > 1 {
-			n[k]++
-			keys[i] = fmt.Sprintf("%s#%d", k, n[k])
-		}
-	}
-	return keys
-}
 
 // what is the part of Unit.String in parentheses: "lib", "build script run", "bin app".
 func what(u *unitgraph.Unit) string {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
 // maxChains bounds how many roots' chains `--why` shows for one unit.
@@ -71,6 +73,9 @@ func (v *View) shortestPath(root, target *Node) []*Node {
 type WhyOptions struct {
 	// Explain lists what changed in a unit's inputs since the last build; nil: unknown.
 	Explain func(key string) []string
+	// Members are the workspace's members, selected or not: a query naming
+	// one the command does not select says so.
+	Members []*unitgraph.Package
 }
 
 // Why writes, for each unit q names, the chains that require it and, for a unit that
@@ -78,6 +83,11 @@ type WhyOptions struct {
 func (v *View) Why(w io.Writer, q string, opts WhyOptions) error {
 	nodes := v.Find(q)
 	if len(nodes) == 0 {
+		for _, p := range opts.Members {
+			if q == p.Name || q == p.Name+"@"+p.Version || q == p.ID {
+				return fmt.Errorf("--why %s: package %s is a workspace member that this command does not select; add -p %s (or --workspace)", q, p.Name, p.Name)
+			}
+		}
 		return fmt.Errorf("--why %s: no unit or package of this graph has that name (try a package name, name@version, or a key from graph --json)", q)
 	}
 	var b strings.Builder

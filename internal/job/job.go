@@ -25,6 +25,11 @@ const (
 	RunBuildScript = "run-build-script" // run a compiled build script
 	Collect        = "collect"          // copy the built binaries into one output
 	Override       = "override"         // write a build script's output given by Cargo's configuration
+	Rustdoc        = "rustdoc"          // document a unit (cargo doc); Doc says where
+	UnpackCrate    = "unpack-crate"     // unpack a .crate's planned files (crate.go)
+	RunTest        = "run-test"         // run a test executable or rustdoc --test, keep what it printed
+	Plan           = "plan"             // write the plan file for a flake without one (builder/plan.go)
+	Instantiate    = "instantiate"      // write the result's .drv: dynamic derivations (builder/plan.go)
 )
 
 // Job is what one derivation's builder does.
@@ -61,6 +66,10 @@ type Job struct {
 	// target.<triple>.<links> table of Cargo's configuration.
 	Output *buildscript.Output `json:"output,omitempty"`
 
+	// Doctest says where the arguments that build scripts give rustdoc --test
+	// go (RunTest of a doctest only); Own and LinkSearch name those scripts.
+	Doctest *DoctestArgs `json:"doctest,omitempty"`
+
 	// Incremental is the -C incremental= directory in Args (under
 	// plan.IncrementalMount), "" for a unit Cargo compiles from scratch. The
 	// builder uses it when the build sees it, owned by the build's user; else it
@@ -72,19 +81,36 @@ type Job struct {
 	// the build shows them through extra-sandbox-paths.
 	HostPaths []string `json:"hostPaths,omitempty"`
 
+	// Doc is where a Rustdoc job's pages go and which documented crates they
+	// link to (Rustdoc only).
+	Doc *Doc `json:"doc,omitempty"`
+	// DocIndex merges the documented crates' search index and other
+	// cross-crate files (Collect only).
+	DocIndex *DocIndex `json:"docIndex,omitempty"`
+
 	// Rename moves files after the process ran (bins lose Cargo's hash suffix).
 	Rename []Rename `json:"rename,omitempty"`
-	// Copy copies files or directories (Collect only).
+	// Copy copies files (Collect), or the workspace into the scratch
+	// directory (Plan).
 	Copy []Rename `json:"copy,omitempty"`
+
+	// Crate is a .crate file, Prefix the directory its files are under in the
+	// archive ("<name>-<version>/") and Files the ones to unpack (UnpackCrate only).
+	Crate  string   `json:"crate,omitempty"`
+	Prefix string   `json:"prefix,omitempty"`
+	Files  []string `json:"files,omitempty"`
+
+	// Stdin is the program's standard input (Plan only: the fetched crates).
+	Stdin string `json:"stdin,omitempty"`
 }
 
 // Link is a symlink created in the scratch directory: Path (relative) → Target.
 type Link struct {
 	Path   string `json:"path"`
 	Target string `json:"target"`
-	// Entries makes Path a directory holding one link per entry of Target, so
-	// that a process can run in Path with a working directory that stays the
-	// same when Target changes.
+	// Entries makes Path a real directory holding a link to each entry of
+	// Target: a process working in Path sees a current directory that does not
+	// name Target (rustc records it in debug info and metadata).
 	Entries bool `json:"entries,omitempty"`
 }
 
@@ -106,6 +132,29 @@ type Rename struct {
 	To   string `json:"to"`
 	// Optional skips a missing From (a unit's diagnostics exist only if it warned).
 	Optional bool `json:"optional,omitempty"`
+	// Link makes To a symbolic link to From instead of a copy (Collect only).
+	Link bool `json:"link,omitempty"`
+}
+
+// Doc is a rustdoc run (cargo doc). rustdoc writes into DocDir(Self), where
+// the builder first links the crate directories of every documented
+// dependency, found from Deps through their deps/ links: rustdoc links to a
+// crate's pages only when they are in its output directory (rustdoc:
+// formats/cache.rs, extern_location). Afterwards the output keeps the unit's
+// own crate directory, its sources under src/, help.html and settings.html,
+// and the cross-crate parts rustdoc wrote to PartsDir(Self).
+type Doc struct {
+	Crate string   `json:"crate"` // the documented crate's name, its directory
+	Deps  []string `json:"deps,omitempty"`
+}
+
+// DocIndex is rustdoc's merge of the cross-crate parts of every documented
+// crate into Dir (rustdoc --merge=finalize --include-parts-dir).
+type DocIndex struct {
+	Program string            `json:"program"`
+	Parts   []string          `json:"parts"` // PartsDir of each documented unit
+	Dir     string            `json:"dir"`
+	Env     map[string]string `json:"env,omitempty"`
 }
 
 // Run-output layout, shared by the builder that writes it and the planner that reads it.
@@ -116,6 +165,12 @@ func OutDir(run string) string { return run + "/out" }
 // DepsDir holds a library output's links to the outputs of its direct library
 // dependencies.
 func DepsDir(out string) string { return out + "/deps" }
+
+// DocDir holds a documented unit's pages, and the result's, as Cargo's target/doc.
+func DocDir(out string) string { return out + "/share/doc" }
+
+// PartsDir holds the cross-crate parts of a documented unit (rustdoc --parts-out-dir).
+func PartsDir(out string) string { return out + "/nix-unit/doc.parts" }
 
 // The incremental mount (see plan.IncrementalMount) holds units/<key>/, one
 // persistent directory per unit, and files/, the copies of dependency
@@ -139,7 +194,15 @@ type Diagnostics struct {
 	Warnings int `json:"warnings"`
 	// Rendered is rustc's rendering of every diagnostic, with ANSI colours, in order.
 	Rendered string `json:"rendered"`
+	// Messages are rustc's JSON diagnostics, in order: what Cargo's
+	// compiler-message carries, and what tells how many are fixable.
+	Messages []json.RawMessage `json:"messages,omitempty"`
 }
+
+// DiagnosticPrefix starts the lines a failing unit's builder prints after
+// the tool's output: one of rustc's JSON diagnostics each, for Cargo's
+// compiler-message (a failed derivation keeps no output to read them from).
+const DiagnosticPrefix = "cargo-nix-unit-diagnostic: "
 
 // TimingsPrefix starts the last line a builder that succeeded writes to its
 // log: how long its phases took, as JSON (Timings). The CLI takes the line out
@@ -170,4 +233,14 @@ func Decode(s, out string) (*Job, error) {
 		return nil, fmt.Errorf("decoding job: %w", err)
 	}
 	return &j, nil
+}
+
+// DoctestArgs places, in a doctest's Args, what Cargo adds to rustdoc --test
+// once build scripts have run (cargo: ops/cargo_test.rs, run_doc_tests, and
+// build_runner/mod.rs, the to_doc_test collection): `-L` for the scripts'
+// search paths at NativeAt, the own script's --cfg, --check-cfg and link
+// arguments at DirectivesAt. NativeAt <= DepSearchAt <= DirectivesAt.
+type DoctestArgs struct {
+	NativeAt     int `json:"nativeAt"`
+	DirectivesAt int `json:"directivesAt"`
 }

@@ -10,14 +10,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/engine"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
 // Version is the record format; a record of another version is ignored.
 const Version = 1
 
-// Record is the inputs of every unit of the builds so far, by unit key (graphview.Keys).
+// Record is the inputs of every unit of the builds so far, by unit key (plan.Keys).
 type Record struct {
 	Version          int                `json:"version"`
 	ContentAddressed bool               `json:"contentAddressed"`
@@ -40,39 +40,36 @@ type Inputs struct {
 // Path is where the record lives under Cargo's target directory.
 func Path(targetDir string) string { return filepath.Join(targetDir, "nix-unit", "last-build.json") }
 
-// FromPlan summarises the plan; keys are index-aligned with p.Graph.Units.
-func FromPlan(p *engine.Plan, keys []string) *Record {
-	r := &Record{Version: Version, ContentAddressed: p.CA, Units: map[string]*Inputs{}}
-	tools := map[string]bool{p.Builder.Path: true}
-	for _, t := range p.Toolchain.StorePaths {
-		tools[t] = true
+// FromPlan summarises the plan, whose derivations are written; tools are the
+// store paths of the builder and the toolchain.
+func FromPlan(p *plan.Plan, ca bool, tools []string) *Record {
+	r := &Record{Version: Version, ContentAddressed: ca, Units: map[string]*Inputs{}}
+	isTool := map[string]bool{}
+	for _, t := range tools {
+		isTool[t] = true
 	}
-	keyOf := map[string]int{}
-	for i, d := range p.Units {
-		keyOf[d.Path] = i
-	}
-	for i, d := range p.Units {
-		in := &Inputs{Unit: p.Graph.Units[i].String(), Drv: d.Path, Sources: []string{}, Tools: []string{}, Deps: map[string]string{}}
+	for _, n := range p.Nodes {
+		d := n.Drv
+		in := &Inputs{Unit: n.String(), Drv: d.Path, Sources: []string{}, Tools: []string{}, Deps: map[string]string{}}
 		var blank []string
 		for _, s := range d.Drv.InputSources {
-			if tools[s] {
+			if isTool[s] {
 				in.Tools = append(in.Tools, s)
 				blank = append(blank, s, "<tool>")
 			} else {
 				in.Sources = append(in.Sources, s)
-				blank = append(blank, s, "<source>")
 			}
 		}
-		for drv := range d.Drv.InputDerivations {
-			if j, ok := keyOf[drv]; ok {
-				in.Deps[keys[j]] = drv
-				blank = append(blank, p.Units[j].Ref, "<dep "+keys[j]+">")
-			}
+		for _, dep := range n.Deps {
+			in.Deps[dep.Key] = dep.Drv.Path
 		}
 		sort.Strings(in.Sources)
 		sort.Strings(in.Tools)
-		in.Flags = flagsHash(d.Drv.Env[job.EnvVar]+"\x00"+d.Drv.Platform, blank)
-		r.Units[keys[i]] = in
+		// The job's refs name dependencies by key and sources by name: only
+		// the unit's own settings change it.
+		enc, _ := n.Job.Encode()
+		in.Flags = flagsHash(enc+"\x00"+d.Drv.Platform, blank)
+		r.Units[n.Key] = in
 	}
 	return r
 }
@@ -183,26 +180,12 @@ func Save(path string, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("recording the build: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".last-build-*.json")
-	if err != nil {
-		return fmt.Errorf("recording the build: %w", err)
-	}
-	_, werr := f.Write(append(b, '\n'))
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		var pe *os.PathError // names the temporary file, which is gone
-		if errors.As(err, &pe) {
-			err = pe.Err
+	if err := cache.WriteAtomic(path, append(b, '\n')); err != nil {
+		var pe *os.PathError
+		if !errors.As(err, &pe) {
+			err = errors.Unwrap(err) // WriteAtomic's message names path too
 		}
 		return fmt.Errorf("recording the build in %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("recording the build: %w", err)
 	}
 	return nil
 }

@@ -32,6 +32,12 @@ type Inputs struct {
 	// takes them for the whole `nix build`; a non-trusted user needs them in
 	// nix.conf's extra-sandbox-paths).
 	SandboxPaths []string `json:"sandbox-paths,omitempty" toml:"sandbox-paths"`
+	// OnHost names test targets of the package (the lib's or a bin's name for
+	// their unit tests, an integration test's or a bench's name) whose test
+	// executables `test` runs on the host, outside the sandbox and uncached,
+	// as --on-host runs every one: tests that need the network, devices or the
+	// real home. plan checks the names.
+	OnHost []string `json:"on-host,omitempty" toml:"on-host"`
 }
 
 // File is the workspace-level file's name.
@@ -60,7 +66,7 @@ func Load(root string, pkgs []Package) (map[string]*Inputs, error) {
 		if un := md.Undecoded(); len(un) > 0 {
 			for _, k := range un {
 				if len(k) < 3 {
-					return nil, fmt.Errorf("%s: unknown key %s (want [package.<name>] tables with env, store and sandbox-paths)", path, k)
+					return nil, fmt.Errorf("%s: unknown key %s (want [package.<name>] tables with env, store, sandbox-paths and on-host)", path, k)
 				}
 			}
 		}
@@ -101,11 +107,11 @@ func Load(root string, pkgs []Package) (map[string]*Inputs, error) {
 	return out, nil
 }
 
-// unknownKeys reports keys of package.<name> other than env, store and sandbox-paths.
+// unknownKeys reports keys of package.<name> other than env, store, sandbox-paths and on-host.
 func unknownKeys(md toml.MetaData, table, name string) error {
 	for _, k := range md.Undecoded() {
 		if len(k) >= 3 && k[0] == table && k[1] == name {
-			return fmt.Errorf("package.%s: unknown key %q (want env, store, sandbox-paths)", name, k[2])
+			return fmt.Errorf("package.%s: unknown key %q (want env, store, sandbox-paths, on-host)", name, k[2])
 		}
 	}
 	return nil
@@ -127,7 +133,7 @@ func fromMetadata(raw json.RawMessage) (*Inputs, error) {
 	dec.DisallowUnknownFields()
 	var in Inputs
 	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("%w (want env, store, sandbox-paths)", err)
+		return nil, fmt.Errorf("%w (want env, store, sandbox-paths, on-host)", err)
 	}
 	return &in, in.check()
 }
@@ -151,6 +157,11 @@ func (in *Inputs) check() error {
 			return fmt.Errorf("sandbox-paths: %w", err)
 		}
 	}
+	for _, t := range in.OnHost {
+		if t == "" {
+			return fmt.Errorf("on-host: an empty target name")
+		}
+	}
 	for k := range in.Env {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
 			return fmt.Errorf("env: %q is not a variable name", k)
@@ -168,6 +179,7 @@ func (in *Inputs) merge(more *Inputs) *Inputs {
 		}
 		r.Store = append(r.Store, x.Store...)
 		r.SandboxPaths = append(r.SandboxPaths, x.SandboxPaths...)
+		r.OnHost = append(r.OnHost, x.OnHost...)
 	}
 	return r
 }

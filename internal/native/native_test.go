@@ -20,6 +20,9 @@ func TestLoad(t *testing.T) {
 	if in == nil || in.Env["A"] != "1" || in.Env["B"] != "cargo" || len(in.SandboxPaths) != 1 {
 		t.Errorf("merged %+v: want A from nix-unit.toml, B from Cargo.toml, the sandbox path", in)
 	}
+	if len(in.OnHost) != 0 {
+		t.Errorf("on-host %v, declared nowhere", in.OnHost)
+	}
 	if got["other"] != nil {
 		t.Errorf("a package without a table got %+v", got["other"])
 	}
@@ -35,11 +38,17 @@ func TestLoad(t *testing.T) {
 		"relative sandbox":  `{"nix-unit": {"sandbox-paths": ["lib"]}}`,
 		"unknown key":       `{"nix-unit": {"inputs": []}}`,
 		"bad variable name": `{"nix-unit": {"env": {"A=B": "c"}}}`,
+		"on-host not list":  `{"nix-unit": {"on-host": "net"}}`,
+		"empty on-host":     `{"nix-unit": {"on-host": [""]}}`,
 	} {
 		_, err := Load(t.TempDir(), []Package{{Name: "p", Manifest: "p/Cargo.toml", Metadata: json.RawMessage(bad)}})
 		if err == nil || !strings.Contains(err.Error(), "p/Cargo.toml") {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	hosted, err := Load(t.TempDir(), []Package{{Name: "p", Manifest: "p/Cargo.toml", Metadata: json.RawMessage(`{"nix-unit": {"on-host": ["net", "p"]}}`)}})
+	if err != nil || len(hosted["p"].OnHost) != 2 {
+		t.Errorf("on-host: %+v, %v", hosted["p"], err)
 	}
 	os.WriteFile(filepath.Join(root, File), []byte("[packages.x]\nenv = {}\n"), 0o644)
 	if _, err := Load(root, nil); err == nil || !strings.Contains(err.Error(), "unknown key") {

@@ -2,6 +2,7 @@ package nixbuild
 
 import (
 	"encoding/json"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"regexp"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 const (
 	actBuilds       = 104
 	actBuild        = 105
+	actSubstitute   = 108
 	actBuildWaiting = 111
 	resBuildLogLine = 101
 	resProgress     = 105
@@ -67,14 +69,20 @@ func (e Event) intField(i int) int {
 // Tracker follows a build's events: which derivations started building, which
 // resolved to an existing result (early cutoff), their log lines and errors.
 type Tracker struct {
-	Built    []string    // drv paths whose builds started, in order
-	waiting  [][2]string // CA derivation → the resolved derivation it waits for
-	Errors   []string    // error messages from Nix
-	builds   map[uint64]string
-	started  map[string]time.Time
-	Running  []string                 // drv paths building now, in start order
-	Duration map[string]time.Duration // drv path → how long its build took
-	Logs     map[string][]string      // drv path → its build log lines
+	Built    []string          // drv paths whose builds started, in order
+	waiting  [][2]string       // CA derivation → the resolved derivation it waits for
+	original map[string]string // resolved derivation → the CA derivation it came from
+	Errors   []string          // error messages from Nix
+	// Warnings are Nix's warnings (an unreachable substituter, an unsigned
+	// substitute, ...), without colours, in order.
+	Warnings []string
+	// Substituted lists the store paths Nix substituted, in start order.
+	Substituted []string
+	builds      map[uint64]string
+	started     map[string]time.Time
+	Running     []string                 // drv paths building now, in start order
+	Duration    map[string]time.Duration // drv path → how long its build took
+	Logs        map[string][]string      // drv path → its build log lines
 	// Timings maps a drv path to its builder's phases (job.TimingsPrefix).
 	Timings map[string]job.Timings
 	// Progress is the Builds activity's last count: done, expected, running,
@@ -94,7 +102,7 @@ type Tracker struct {
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
-	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{},
+	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{}, original: map[string]string{},
 		Duration: map[string]time.Duration{}, Logs: map[string][]string{}, Timings: map[string]job.Timings{}, now: time.Now}
 }
 
@@ -108,6 +116,10 @@ func (t *Tracker) Handle(e Event) {
 		case actBuild:
 			drv := e.field(0)
 			t.builds[e.ID] = drv
+			// A build on a remote builder shows up as two activities.
+			if _, seen := t.started[drv]; seen {
+				break
+			}
 			t.Built = append(t.Built, drv)
 			t.Running = append(t.Running, drv)
 			t.started[drv] = t.now()
@@ -116,6 +128,11 @@ func (t *Tracker) Handle(e Event) {
 			}
 		case actBuildWaiting:
 			t.waiting = append(t.waiting, [2]string{e.field(0), e.field(1)})
+			if e.field(1) != "" {
+				t.original[e.field(1)] = e.field(0)
+			}
+		case actSubstitute:
+			t.Substituted = append(t.Substituted, e.field(0))
 		}
 	case "stop":
 		if drv, ok := t.builds[e.ID]; ok {
@@ -157,8 +174,11 @@ func (t *Tracker) Handle(e Event) {
 			}
 		}
 	case "msg":
-		if e.Level == 0 {
-			t.Errors = append(t.Errors, stripANSI(e.Msg))
+		switch e.Level {
+		case 0:
+			t.Errors = append(t.Errors, ansi.Strip(e.Msg))
+		case 1:
+			t.Warnings = append(t.Warnings, strings.TrimPrefix(ansi.Strip(e.Msg), "warning: "))
 		}
 	}
 }
@@ -167,11 +187,17 @@ func (t *Tracker) Handle(e Event) {
 func (t *Tracker) Freeze() { t.frozen = true }
 
 var (
-	ansiRe   = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 	failedRe = regexp.MustCompile(`builder for '(/nix/store/[^']+\.drv)' failed`)
 )
 
-func stripANSI(s string) string { return ansiRe.ReplaceAllString(s, "") }
+// Original is the derivation that drv was resolved from (a content-addressed
+// derivation whose inputs Nix replaced by their outputs), or drv itself.
+func (t *Tracker) Original(drv string) string {
+	if o, ok := t.original[drv]; ok {
+		return o
+	}
+	return drv
+}
 
 // CutOff lists the CA derivations that resolved to a derivation that was not
 // built in this run: an equivalent result existed already (early cutoff).

@@ -64,3 +64,35 @@ func TestTracker(t *testing.T) {
 		t.Errorf("DrvName = %q", DrvName(greeter))
 	}
 }
+
+// A build that substitutes from a cache and builds on a remote machine, as
+// Nix 2.26 logged it (shortened): substitutions are recorded, warnings kept
+// without colours, and a remote build's second Build activity for the same
+// derivation is not a second build.
+func TestTrackerSubstitutesAndRemoteBuilds(t *testing.T) {
+	const log = `@nix {"action":"start","fields":["/nix/store/eee-serde-1.0.152-lib","file:///tmp/cache"],"id":5,"level":0,"parent":0,"text":"","type":108}
+@nix {"action":"msg","level":1,"msg":"\u001b[35;1mwarning:\u001b[0m ignoring substitute for '/nix/store/fff-syn-1.0.107-lib' from 'file:///tmp/cache', as it's not signed by any of the keys in 'trusted-public-keys'"}
+@nix {"action":"start","id":6,"level":3,"parent":0,"text":"building '/nix/store/aaa-itoa-1.0.1-lib.drv' on 'ssh-ng://root@127.0.0.1'","type":105,"fields":["/nix/store/aaa-itoa-1.0.1-lib.drv","ssh-ng://root@127.0.0.1",1,1]}
+@nix {"action":"start","id":7,"level":3,"parent":6,"text":"building '/nix/store/aaa-itoa-1.0.1-lib.drv'","type":105,"fields":["/nix/store/aaa-itoa-1.0.1-lib.drv","",1,1]}
+@nix {"action":"stop","id":7}
+@nix {"action":"stop","id":6}`
+	tr := NewTracker()
+	for _, l := range strings.Split(log, "\n") {
+		if e, ok := ParseLine(l); ok {
+			tr.Handle(e)
+		}
+	}
+	if want := []string{"/nix/store/eee-serde-1.0.152-lib"}; !reflect.DeepEqual(tr.Substituted, want) {
+		t.Errorf("substituted %q, want %q", tr.Substituted, want)
+	}
+	if want := []string{"/nix/store/aaa-itoa-1.0.1-lib.drv"}; !reflect.DeepEqual(tr.Built, want) {
+		t.Errorf("built %q, want %q", tr.Built, want)
+	}
+	if len(tr.Running) != 0 {
+		t.Errorf("still running: %q", tr.Running)
+	}
+	want := "ignoring substitute for '/nix/store/fff-syn-1.0.107-lib' from 'file:///tmp/cache', as it's not signed by any of the keys in 'trusted-public-keys'"
+	if len(tr.Warnings) != 1 || tr.Warnings[0] != want {
+		t.Errorf("warnings %q", tr.Warnings)
+	}
+}

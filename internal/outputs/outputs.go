@@ -19,6 +19,9 @@ type Derivation struct {
 type Status struct {
 	Registered map[string]bool // the .drv is valid
 	Cached     map[string]bool // its output is valid: building it would run nothing
+	// Out maps a .drv to its output path: given for input-addressed ones, the
+	// realised one for content-addressed ones (present only once realised).
+	Out map[string]string
 }
 
 // DryRun runs `nix build --dry-run --json` on installables and returns its stdout; a
@@ -40,7 +43,7 @@ const chunk = 500
 // registered counts as to build, even though it might resolve to an existing output
 // (early cutoff): that is known only by building its inputs.
 func Query(ctx context.Context, s store.Store, nix string, drvs []Derivation) (*Status, error) {
-	st := &Status{Registered: map[string]bool{}, Cached: map[string]bool{}}
+	st := &Status{Registered: map[string]bool{}, Cached: map[string]bool{}, Out: map[string]string{}}
 	paths := make([]string, 0, 2*len(drvs))
 	for _, d := range drvs {
 		paths = append(paths, d.Path)
@@ -58,6 +61,7 @@ func Query(ctx context.Context, s store.Store, nix string, drvs []Derivation) (*
 		switch {
 		case d.Out != "":
 			st.Cached[d.Path] = valid[d.Out]
+			st.Out[d.Path] = d.Out
 		case valid[d.Path]:
 			ca = append(ca, d.Path)
 		}
@@ -87,6 +91,9 @@ func Query(ctx context.Context, s store.Store, nix string, drvs []Derivation) (*
 	}
 	for _, p := range ca {
 		st.Cached[p] = realised[p] != "" && validOuts[realised[p]]
+		if realised[p] != "" {
+			st.Out[p] = realised[p]
+		}
 	}
 	return st, nil
 }

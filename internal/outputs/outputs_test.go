@@ -22,6 +22,7 @@ func (s fakeStore) ValidPaths(_ context.Context, paths []string) (map[string]boo
 	return out, nil
 }
 func (fakeStore) AddPath(context.Context, string, string, string) error { panic("read only") }
+func (fakeStore) AddFlat(context.Context, string, string, string) error { panic("read only") }
 func (fakeStore) AddDerivation(context.Context, *nixdrv.Derivation, string) error {
 	panic("read only")
 }

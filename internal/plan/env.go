@@ -11,7 +11,7 @@ import (
 
 // pkgEnv is the environment Cargo gives every process of a package
 // (cargo: core/compiler/compilation.rs, fill_env): CARGO, the manifest and CARGO_PKG_*.
-func (c *Context) pkgEnv(p *unitgraph.Package, src string) map[string]string {
+func (c *planner) pkgEnv(p *unitgraph.Package, src string) map[string]string {
 	major, minor, patch, pre := splitVersion(p.Version)
 	return map[string]string{
 		"PATH":                    c.Toolchain.Path,
@@ -38,13 +38,13 @@ func (c *Context) pkgEnv(p *unitgraph.Package, src string) map[string]string {
 // unitRustflags are the flags Cargo appends to a unit's rustc call: RUSTFLAGS or
 // the configuration's for its platform, then the profile's (cargo:
 // core/compiler/mod.rs, build_base_args, unit.rustflags).
-func (c *Context) unitRustflags(u *unitgraph.Unit) []string {
+func (c *planner) unitRustflags(u *unitgraph.Unit) []string {
 	flags := append([]string{}, c.Rustflags[unitPlatform(u)]...)
 	return append(flags, u.Profile.Rustflags...)
 }
 
 // linker is the unit's -C linker=: the configured one, else the toolchain's.
-func (c *Context) linker(u *unitgraph.Unit) string {
+func (c *planner) linker(u *unitgraph.Unit) string {
 	if l := c.Linkers[unitPlatform(u)]; l != "" {
 		return l
 	}
@@ -53,7 +53,7 @@ func (c *Context) linker(u *unitgraph.Unit) string {
 
 // addConfigEnv adds the configuration's [env] variables that env lacks: Cargo
 // never overrides a variable it sets (cargo: core/compiler/mod.rs, apply_env_config).
-func (c *Context) addConfigEnv(env map[string]string) {
+func (c *planner) addConfigEnv(env map[string]string) {
 	for k, v := range c.ConfigEnv {
 		if _, ok := env[k]; !ok {
 			env[k] = v
@@ -73,11 +73,11 @@ func splitVersion(v string) (major, minor, patch, pre string) {
 }
 
 // runJob plans a build-script run (cargo: core/compiler/custom_build.rs, build_work).
-func (c *Context) runJob(i int, out Out) (*job.Job, error) {
+func (c *planner) runJob(i int, out Out) (*job.Job, error) {
 	u := &c.Graph.Units[i]
 	p := u.Package
 	tc := c.Toolchain
-	src := c.SourceOf(u)
+	src := c.sourceOf(u)
 	j := &job.Job{Unit: u.String(), Action: job.RunBuildScript, Dir: src,
 		BuildScript: &buildscript.Options{PackageName: p.Name, RustVersion: unitgraph.Str(p.RustVersion),
 			Targets: targetInfos(p)}}

@@ -13,7 +13,7 @@ const IncrementalMount = "/cargo-nix-unit-incremental"
 // mode, profile, features, platform, rustflags, compiler, dependencies) and
 // not the sources, so the directory survives edits and changes when Cargo
 // would start a new one.
-func (c *Context) IncrementalKey(i int) string {
+func (c *planner) IncrementalKey(i int) string {
 	u := &c.Graph.Units[i]
 	return SanitizeName(u.Target.CrateName()) + "-" + c.Hash(i)
 }
@@ -23,7 +23,7 @@ func (c *Context) IncrementalKey(i int) string {
 // decides (cargo: core/profiles.rs, get_profile): the profile's `incremental`,
 // overridden by CARGO_INCREMENTAL or build.incremental, and false for every
 // package that is not a path package.
-func (c *Context) IncrementalDir(i int) string {
+func (c *planner) IncrementalDir(i int) string {
 	if !c.Graph.Units[i].Profile.Incremental {
 		return ""
 	}

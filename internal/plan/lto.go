@@ -18,7 +18,7 @@ const (
 // ltoModes computes every unit's LTO mode like cargo's lto::generate: each
 // root starts from its profile, and a dependency's needs follow from its
 // dependents' and its own crate types.
-func (c *Context) ltoModes() map[int]ltoMode {
+func (c *planner) ltoModes() map[int]ltoMode {
 	if c.lto != nil {
 		return c.lto
 	}
@@ -48,7 +48,7 @@ func (c *Context) ltoModes() map[int]ltoMode {
 	return c.lto
 }
 
-func (c *Context) calculateLTO(i int, parent ltoMode) {
+func (c *planner) calculateLTO(i int, parent ltoMode) {
 	u := &c.Graph.Units[i]
 	types := u.Target.CrateTypes
 	if u.Mode == "test" || u.Mode == "bench" || u.Mode == "doctest" {
@@ -111,7 +111,7 @@ func mergeLTO(a, b ltoMode) ltoMode {
 }
 
 // ltoArgs are the unit's LTO flags (cargo: core/compiler/mod.rs, build_base_args).
-func (c *Context) ltoArgs(i int) []string {
+func (c *planner) ltoArgs(i int) []string {
 	u := &c.Graph.Units[i]
 	switch c.ltoModes()[i] {
 	case ltoRun:

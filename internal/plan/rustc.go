@@ -20,7 +20,7 @@ const TargetTmpdir = "/tmp"
 type Out func(dep int) string
 
 // Job plans unit i. Dependencies are referred to through out.
-func (c *Context) Job(i int, out Out) (*job.Job, error) {
+func (c *planner) Job(i int, out Out) (*job.Job, error) {
 	u := &c.Graph.Units[i]
 	var (
 		j   *job.Job
@@ -31,91 +31,112 @@ func (c *Context) Job(i int, out Out) (*job.Job, error) {
 		j, err = c.runJob(i, out)
 	case u.Mode == "build" || u.Mode == "test" || u.Mode == "check":
 		j, err = c.rustcJob(i, out)
+	case u.Mode == "doc":
+		j, err = c.rustdocJob(i, out)
 	default:
 		err = fmt.Errorf("mode %q is not supported", u.Mode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("unit %s: %w", u, err)
 	}
+	c.wrapClippy(u, j)
 	return j, nil
 }
 
 // outDir is where rustc writes a unit's files inside its output.
 func outDir(u *unitgraph.Unit) string {
-	if u.Target.IsLib() && u.Mode != "test" {
+	if u.Target.IsLib() && u.Mode != "test" && !u.CheckTest {
 		return job.Self + "/lib"
 	}
 	return job.Self + "/bin"
 }
 
-// ExtraFilename is the suffix of unit i's file names (-C extra-filename):
-// "-<hash>", but nothing for the dylib and cdylib targets of path packages,
-// whose files Cargo names plainly unless compiled as tests (cargo:
-// build_runner/compilation_files.rs, should_use_metadata; the Windows and
-// Emscripten cases are not handled).
-func (c *Context) ExtraFilename(i int) string {
-	u := &c.Graph.Units[i]
-	if u.Package.IsPath() && u.Mode != "test" && u.Target.IsLib() &&
+// ExtraFilename is the suffix of unit i's file names (-C extra-filename).
+func (c *planner) ExtraFilename(i int) string {
+	return extraFilename(&c.Graph.Units[i], c.Hash(i))
+}
+
+// ExtraFilename is the suffix of n's file names (-C extra-filename).
+func (n *Node) ExtraFilename() string { return extraFilename(n.Unit, n.Hash) }
+
+// extraFilename is "-<hash>", but nothing for the dylib and cdylib targets of
+// path packages, whose files Cargo names plainly unless tested or checked
+// (cargo: build_runner/compilation_files.rs, should_use_metadata; the Windows
+// and Emscripten cases are not handled).
+func extraFilename(u *unitgraph.Unit, hash string) string {
+	if u.Package.IsPath() && u.Mode != "test" && u.Mode != "check" && u.Target.IsLib() &&
 		(has(u.Target.CrateTypes, "dylib") || has(u.Target.CrateTypes, "cdylib")) {
 		return ""
 	}
-	return "-" + c.Hash(i)
+	return "-" + hash
 }
 
-// libFile is the file a dependent passes to --extern.
+// libFile is the file a dependent passes to --extern: a checked library's
+// metadata, or the compiled library.
 func libFile(u *unitgraph.Unit, extra string, out string) (string, bool) {
 	stem := "lib" + u.Target.CrateName() + extra
 	for _, ct := range u.Target.CrateTypes {
-		switch ct {
-		case "lib", "rlib":
+		switch {
+		case u.Mode == "check" && (ct == "lib" || ct == "rlib" || ct == "dylib"):
+			return out + "/lib/" + stem + ".rmeta", true
+		case ct == "lib" || ct == "rlib":
 			return out + "/lib/" + stem + ".rlib", true
-		case "proc-macro", "dylib":
+		case ct == "proc-macro" || ct == "dylib":
 			return out + "/lib/" + stem + ".so", true
 		}
 	}
 	return "", false
 }
 
-func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
-	u := &c.Graph.Units[i]
+// sourceArg is the source file as Cargo names it to rustc and rustdoc, and
+// sets j's working directory to match. Cargo runs them in the workspace root
+// with a relative source path for path packages inside the workspace (so
+// file!() and panics read "app/src/main.rs"), and in the package root with an
+// absolute path otherwise.
+func (c *planner) sourceArg(u *unitgraph.Unit, src string, j *job.Job) (string, error) {
 	pkg := u.Package
-	tc := c.Toolchain
-	hash := c.Hash(i)
-	src := c.SourceOf(u)
-	if src == "" {
-		return nil, fmt.Errorf("no source in the store for package %s", pkg.ID)
-	}
-	j := &job.Job{Unit: u.String(), Action: job.Rustc, Program: tc.Rustc}
-
-	// Cargo runs rustc in the workspace root with a relative source path for path
-	// packages inside the workspace (so file!() and panics read "app/src/main.rs"),
-	// and in the package root with an absolute path otherwise.
 	relSrc, err := filepath.Rel(pkg.Dir(), u.Target.SrcPath)
 	if err != nil || strings.HasPrefix(relSrc, "..") {
-		return nil, fmt.Errorf("source file %s is outside the package directory %s", u.Target.SrcPath, pkg.Dir())
+		return "", fmt.Errorf("source file %s is outside the package directory %s", u.Target.SrcPath, pkg.Dir())
 	}
 	srcArg := src + "/" + relSrc
 	j.Dir = src
 	if pkg.IsPath() {
 		relPkg, err := filepath.Rel(c.Graph.Workspace.WorkspaceRoot, pkg.Dir())
 		if err == nil && !strings.HasPrefix(relPkg, "..") {
-			// rustc runs in ws/ in the scratch directory, whose path does not
-			// change with the sources: rustc's incremental state is discarded
-			// when its working directory changes.
+			// rustc records its current directory (debug info, metadata): a
+			// directory of the sandbox, never the source's store path, keeps a
+			// path package's output the same when another of its files changes.
 			j.Dir = "ws"
 			srcArg = relSrc
-			if relPkg == "." {
-				j.Links = []job.Link{{Path: "ws", Target: src, Entries: true}}
-			} else {
+			j.Links = []job.Link{{Path: "ws", Target: src, Entries: true}}
+			if relPkg != "." {
 				j.Links = []job.Link{{Path: "ws/" + relPkg, Target: src}}
 				srcArg = relPkg + "/" + relSrc
 			}
 		}
 	}
+	return srcArg, nil
+}
+
+func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
+	u := &c.Graph.Units[i]
+	pkg := u.Package
+	tc := c.Toolchain
+	hash := c.Hash(i)
+	src := c.sourceOf(u)
+	if src == "" {
+		return nil, fmt.Errorf("no source in the store for package %s", pkg.ID)
+	}
+	j := &job.Job{Unit: u.String(), Action: job.Rustc, Program: tc.Rustc}
+	srcArg, err := c.sourceArg(u, src, j)
+	if err != nil {
+		return nil, err
+	}
 
 	a := []string{"--crate-name", u.Target.CrateName(), "--edition=" + u.Target.Edition, srcArg,
 		"--error-format=json", "--json=diagnostic-rendered-ansi,artifacts,future-incompat"}
-	if u.Mode != "test" {
+	if !rustcTest(u) {
 		for _, ct := range u.Target.CrateTypes {
 			a = append(a, "--crate-type", ct)
 		}
@@ -132,7 +153,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		a = append(a, m.LintFlags...)
 	}
 	a = append(a, checks...)
-	if u.Mode == "test" {
+	if rustcTest(u) {
 		if c.noHarness(u) {
 			a = append(a, "--cfg", "test")
 		} else {
@@ -189,6 +210,15 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 	// Cargo's is <target>/tmp, which does not exist where a derivation's test runs.
 	if u.Target.HasKind("test") || u.Target.HasKind("bench") {
 		j.Env["CARGO_TARGET_TMPDIR"] = TargetTmpdir
+		if u.Mode == "check" {
+			// No binary is built, but env!("CARGO_BIN_EXE_<name>") must compile
+			// (cargo: core/compiler/mod.rs, prepare_rustc).
+			for _, t := range pkg.Targets {
+				if t.HasKind("bin") {
+					j.Env["CARGO_BIN_EXE_"+t.Name] = "placeholder:" + t.Name
+				}
+			}
+		}
 	}
 	for k, v := range env {
 		j.Env[k] = v
@@ -199,8 +229,9 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 		j.HostPaths = in.SandboxPaths
 	}
 
-	// Executables lose Cargo's hash suffix: each unit has its own output.
-	if !u.Target.IsLib() || u.Mode == "test" {
+	// Executables lose Cargo's hash suffix: each unit has its own output. A
+	// check writes metadata only.
+	if (!u.Target.IsLib() || u.Mode == "test") && u.Mode != "check" {
 		// A build script keeps its target's name, as Cargo's binary does:
 		// build-script-build, or build-script-main for build/main.rs.
 		j.Rename = []job.Rename{{From: outDir(u) + "/" + u.Target.CrateName() + extra, To: job.Self + "/bin/" + u.Target.Name}}
@@ -211,7 +242,7 @@ func (c *Context) rustcJob(i int, out Out) (*job.Job, error) {
 // depArgs returns -L dependency=, --extern and the env that dependencies give
 // (OUT_DIR from the package's build-script run, CARGO_BIN_EXE_* for tests), and
 // fills j.Own and j.LinkSearch.
-func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]string, error) {
+func (c *planner) depArgs(i int, out Out, j *job.Job) ([]string, map[string]string, error) {
 	u := &c.Graph.Units[i]
 	env := map[string]string{}
 	type ext struct{ name, path string }
@@ -219,12 +250,14 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 	for _, d := range u.Dependencies {
 		du := &c.Graph.Units[d.Index]
 		switch {
+		case du.Mode == "doc":
+			continue // a documented dependency's pages, not a crate (rustdocJob)
 		case du.IsBuildScriptRun():
 			run := out(d.Index)
 			env["OUT_DIR"] = job.OutDir(run)
 			j.Own = &job.OwnDirectives{Run: run, Receiver: buildscript.Receiver{
 				Kind: receiverKind(u), Name: u.Target.Name, CrateTypes: u.Target.CrateTypes,
-				Test: u.Mode == "test", PackageHasLib: u.Package.HasLib(),
+				Test: rustcTest(u), PackageHasLib: u.Package.HasLib(),
 			}}
 		case du.Target.HasKind("bin") && !du.Target.IsLib():
 			env["CARGO_BIN_EXE_"+du.Target.Name] = out(d.Index) + "/bin/" + du.Target.Name
@@ -256,11 +289,11 @@ func (c *Context) depArgs(i int, out Out, j *job.Job) ([]string, map[string]stri
 // transitive library; the builder finds those through each output's deps/
 // links (see job.Job.DepSearch), so a derivation's inputs and arguments grow
 // with its direct dependencies only.
-func (c *Context) directLibOutputs(i int, out Out) []string {
+func (c *planner) directLibOutputs(i int, out Out) []string {
 	var outs []string
 	for _, d := range c.Graph.Units[i].Dependencies {
 		du := &c.Graph.Units[d.Index]
-		if du.Target.IsLib() && !du.IsBuildScriptRun() {
+		if du.Target.IsLib() && !du.IsBuildScriptRun() && du.Mode != "doc" {
 			outs = append(outs, out(d.Index))
 		}
 	}
@@ -274,7 +307,7 @@ func (c *Context) directLibOutputs(i int, out Out) []string {
 // build scripts are not linked into this unit, so the walk does not go through
 // them. The order is Cargo's: depth first, each unit's direct dependencies sorted
 // by package id, a dependency's own run before those of its dependencies.
-func (c *Context) linkSearchRuns(i int, out Out) []string {
+func (c *planner) linkSearchRuns(i int, out Out) []string {
 	seen := map[int]bool{}
 	var runs []string
 	var walk func(int)
@@ -299,7 +332,7 @@ func (c *Context) linkSearchRuns(i int, out Out) []string {
 
 // sortedDeps returns unit k's dependencies ordered by package id the way Cargo
 // orders PackageId: name, then version, then source.
-func (c *Context) sortedDeps(k int) []int {
+func (c *planner) sortedDeps(k int) []int {
 	var deps []int
 	for _, d := range c.Graph.Units[k].Dependencies {
 		deps = append(deps, d.Index)
@@ -379,8 +412,12 @@ func requiresUpstreamObjects(u *unitgraph.Unit) bool {
 	return false
 }
 
+// rustcTest reports a unit compiled with --test (or --cfg test without a
+// harness): mode test, and the checks of tests.
+func rustcTest(u *unitgraph.Unit) bool { return u.Mode == "test" || u.CheckTest }
+
 // noHarness reports a test unit of a target with harness = false.
-func (c *Context) noHarness(u *unitgraph.Unit) bool {
+func (c *planner) noHarness(u *unitgraph.Unit) bool {
 	m := c.Manifests[u.PkgID]
 	if m == nil {
 		return false

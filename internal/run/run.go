@@ -1,7 +1,9 @@
-// Package run executes every external program the tool calls (cargo, nix, rustc) through one function.
+// Package run executes every external program the tool calls (cargo, nix, rustc,
+// git, test executables) through one place, which can print each command line.
 package run
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -22,7 +24,7 @@ type Cmd struct {
 	Stderr io.Writer
 }
 
-// Trace, when set, receives each command line before it runs (`-v`).
+// Trace, when set, receives each command line before it runs (`-vv`).
 var Trace io.Writer
 
 // Error is a failed process: program, arguments and what it said on stderr.
@@ -42,31 +44,95 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Output runs c and returns its stdout. A non-zero exit is an *Error carrying stderr.
-func Output(ctx context.Context, c Cmd) ([]byte, error) {
+// ExitCode is the process's exit status, or -1 if it did not exit normally.
+func (e *Error) ExitCode() int {
+	if ee, ok := e.Err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
+// Command prepares c, printing it to Trace. Cancelling ctx sends the process
+// SIGINT, as a terminal's Ctrl-C does, so it can clean up; it is killed only
+// if it has not exited after grace.
+func Command(ctx context.Context, c Cmd, grace time.Duration) *exec.Cmd {
 	if Trace != nil {
-		fmt.Fprintf(Trace, "+ %s\n", strings.Join(c.Args, " "))
+		env := ""
+		if len(c.Env) > 0 {
+			env = Quote(c.Env) + " "
+		}
+		fmt.Fprintf(Trace, "+ %s%s\n", env, Quote(c.Args))
 	}
 	cmd := exec.CommandContext(ctx, c.Args[0], c.Args[1:]...)
-	// Cancelled (Ctrl-C, SIGTERM): the child gets SIGINT to clean up, then SIGKILL.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
+	cmd.WaitDelay = grace
 	cmd.Dir = c.Dir
 	if len(c.Env) > 0 {
 		cmd.Env = append(os.Environ(), c.Env...)
 	}
 	cmd.Stdin = c.Stdin
+	return cmd
+}
+
+// Output runs c and returns its stdout. A non-zero exit is an *Error carrying stderr.
+func Output(ctx context.Context, c Cmd) ([]byte, error) {
+	cmd := Command(ctx, c, 10*time.Second)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if c.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(&stderr, c.Stderr)
 	}
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return stdout.Bytes(), fmt.Errorf("%s: %w", c.Args[0], context.Cause(ctx))
-		}
-		return stdout.Bytes(), &Error{Args: c.Args, Stderr: stderr.String(), Err: err}
+	err := cmd.Run()
+	return stdout.Bytes(), wait(ctx, c, err, stderr.String())
+}
+
+// Stream runs c, handing each line of its stderr to onLine as it comes, and
+// returns its stdout. The lines are not kept: a failure's *Error has no Stderr.
+func Stream(ctx context.Context, c Cmd, grace time.Duration, onLine func(line string)) ([]byte, error) {
+	cmd := Command(ctx, c, grace)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
 	}
-	return stdout.Bytes(), nil
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		return nil, &Error{Args: c.Args, Err: err}
+	}
+	r := bufio.NewReaderSize(pipe, 1<<16)
+	for {
+		line, err := r.ReadString('\n')
+		if line != "" {
+			onLine(strings.TrimRight(line, "\n"))
+		}
+		if err != nil {
+			break // EOF, or the pipe closed under a killed process
+		}
+	}
+	err = cmd.Wait()
+	return stdout.Bytes(), wait(ctx, c, err, "")
+}
+
+func wait(ctx context.Context, c Cmd, err error, stderr string) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", c.Args[0], context.Cause(ctx))
+	}
+	return &Error{Args: c.Args, Stderr: stderr, Err: err}
+}
+
+// Quote joins words as a POSIX shell would read them back.
+func Quote(words []string) string {
+	q := make([]string, len(words))
+	for k, w := range words {
+		if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+/.,:@%") == "" {
+			q[k] = w
+		} else {
+			q[k] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(q, " ")
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"github.com/nix-community/go-nix/pkg/nar"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
 )
 
@@ -24,8 +27,11 @@ type Tree struct {
 	Name  string   // store path name
 	Files []string // relative to Dir, slash-separated, sorted; regular files and symlinks
 	Path  string   // the store path Nix gives this tree
+	// NarHash is the NAR hash of the tree (SRI, sha256-…): a fixed-output
+	// derivation with this recursive hash and Name has Path as its output.
+	NarHash string
 
-	cache *HashCache // nil: hash every time
+	cache *cache.HashCache // nil: hash every time
 }
 
 // Select lists the files of the package in dir that belong in the store: what git
@@ -39,7 +45,14 @@ func Select(ctx context.Context, dir, name string) (*Tree, error) {
 // Lister selects the sources of many packages, asking git once per repository
 // instead of once per package. It is safe for concurrent use.
 type Lister struct {
-	Cache *HashCache // remembers tree hashes across runs; nil hashes every time
+	Cache *cache.HashCache // remembers tree hashes across runs; nil hashes every time
+	// Unpacked says the directories are crates Cargo unpacked or a directory
+	// source holds: the files Cargo adds to them stay out (addedByCargo).
+	Unpacked bool
+	// Exclude are absolute paths that never enter a source, nor anything below
+	// them: what the tool and Cargo write (the target directory wherever it is
+	// configured, the result link, the tool's cache).
+	Exclude []string
 
 	mu    sync.Mutex
 	repos map[string]*repoFiles // git top-level directory → its files
@@ -53,10 +66,11 @@ type repoFiles struct {
 
 // Select is the package-level Select, sharing git's answers.
 func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
+	skip := excludedBelow(dir, l.Exclude)
 	files, err := l.gitFiles(ctx, dir)
 	if err != nil || len(files) == 0 {
 		// Not in a git work tree, or a directory git ignores as a whole.
-		files, err = walkFiles(dir)
+		files, err = walkFiles(dir, skip)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listing sources of %s: %w", dir, err)
@@ -69,12 +83,15 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 	}
 	var keep []string
 	for _, f := range files {
-		if excluded(f, nested) {
+		if excluded(f, nested) || below(f, skip) || l.Unpacked && addedByCargo[f] {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(dir, f))
 		if err != nil || !(fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0) {
 			continue // deleted but still in git's index, or not a file
+		}
+		if cache.IsResultLink(filepath.Join(dir, f)) {
+			continue // an earlier `nix build`'s GC root, whatever git says
 		}
 		keep = append(keep, f)
 	}
@@ -88,7 +105,8 @@ func (l *Lister) Select(ctx context.Context, dir, name string) (*Tree, error) {
 
 func excluded(f string, nested map[string]bool) bool {
 	parts := strings.Split(f, "/")
-	if parts[0] == "target" {
+	// The plan file (cargo nix-unit plan) describes the sources: it is not one.
+	if parts[0] == "target" || f == "nix-unit.json" {
 		return true
 	}
 	for i, p := range parts {
@@ -171,7 +189,38 @@ func lsFiles(ctx context.Context, top string) ([]string, error) {
 	return files, nil
 }
 
-func walkFiles(dir string) ([]string, error) {
+// excludedBelow returns the paths of exclude inside dir, relative to it and
+// slash-separated. Both sides are compared as given and with symlinks
+// resolved, since Cargo may name the target directory either way.
+func excludedBelow(dir string, exclude []string) []string {
+	var rels []string
+	realDir, _ := filepath.EvalSymlinks(dir)
+	for _, e := range exclude {
+		realE, _ := filepath.EvalSymlinks(e)
+		for _, pair := range [][2]string{{dir, e}, {realDir, realE}} {
+			if pair[0] == "" || pair[1] == "" {
+				continue
+			}
+			rel, err := filepath.Rel(pair[0], pair[1])
+			if err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, "../") {
+				rels = append(rels, filepath.ToSlash(rel))
+			}
+		}
+	}
+	return rels
+}
+
+// below reports whether f is one of paths or inside one of them.
+func below(f string, paths []string) bool {
+	for _, p := range paths {
+		if f == p || strings.HasPrefix(f, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func walkFiles(dir string, skip []string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -179,7 +228,7 @@ func walkFiles(dir string) ([]string, error) {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		if d.IsDir() {
-			if rel == "target" || d.Name() == ".git" {
+			if rel == "target" || d.Name() == ".git" || below(filepath.ToSlash(rel), skip) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -193,11 +242,12 @@ func walkFiles(dir string) ([]string, error) {
 // hash computes the NAR hash of the selected files and the store path
 // `nix store add-path` gives them.
 func (t *Tree) hash() error {
-	sum, err := t.cache.lookup("tree", t.Dir, t.Files, t.narHash)
+	sum, err := t.cache.Lookup("tree", t.Dir, t.Files, t.narHash)
 	if err != nil {
 		return err
 	}
 	t.Path = aterm.StorePathForSource(sum, t.Name)
+	t.NarHash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 	return nil
 }
 
@@ -248,27 +298,43 @@ func (t *Tree) Stage(tmp string) (string, error) {
 			}
 			continue
 		}
-		data, err := os.ReadFile(from)
-		if err != nil {
-			return "", err
+		// A hard link costs nothing whatever the size (a toolchain is 600 MB);
+		// the store reads the file and the staged name goes away afterwards.
+		if os.Link(from, to) == nil {
+			continue
 		}
-		if err := os.WriteFile(to, data, fi.Mode().Perm()); err != nil {
+		if err := copyFile(from, to, fi.Mode().Perm()); err != nil {
 			return "", err
 		}
 	}
 	return root, nil
 }
 
-// Without returns a copy of the tree without the files drop selects, under another name.
-func (t *Tree) Without(name string, drop func(rel string) bool) (*Tree, error) {
-	nt := &Tree{Dir: t.Dir, Name: name, cache: t.cache}
-	for _, f := range t.Files {
-		if !drop(f) {
-			nt.Files = append(nt.Files, f)
-		}
+func copyFile(from, to string, perm fs.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
 	}
-	if err := nt.hash(); err != nil {
-		return nil, fmt.Errorf("hashing sources of %s: %w", t.Dir, err)
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
 	}
-	return nt, nil
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// NewTree is the tree of the given files below dir (relative, slash-separated),
+// with its store path; cache remembers the hash by the files' identity (nil:
+// hash every time). For trees selected by other rules than a package's.
+func NewTree(dir, name string, files []string, hashes *cache.HashCache) (*Tree, error) {
+	t := &Tree{Dir: dir, Name: name, Files: append([]string(nil), files...), cache: hashes}
+	sort.Strings(t.Files)
+	if err := t.hash(); err != nil {
+		return nil, fmt.Errorf("hashing %s: %w", dir, err)
+	}
+	return t, nil
 }

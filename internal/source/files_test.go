@@ -67,3 +67,42 @@ func TestSelect(t *testing.T) {
 		t.Errorf("without git: selected %q, want %q", tr.Files, want)
 	}
 }
+
+// What the build writes stays out, with git and without: the paths Exclude
+// names (a target directory, an -o link) and links named result or result-*
+// into the store; a file named like them stays.
+func TestSelectExcludesOutputs(t *testing.T) {
+	testtool.Require(t, "git")
+	for _, vcs := range []bool{true, false} {
+		root := t.TempDir()
+		write := func(rel, body string) {
+			p := filepath.Join(root, rel)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("Cargo.toml", "[package]\n")
+		write("src/main.rs", "")
+		write("result.txt", "a file")
+		write("out/debug/c2", "built")
+		write("out/nix-unit/last-build.json", "{}")
+		os.Symlink("/nix/store/00000000000000000000000000000000-c2", filepath.Join(root, "result"))
+		os.Symlink("/nix/store/00000000000000000000000000000000-c2", filepath.Join(root, "result-1"))
+		os.Symlink("/nix/store/00000000000000000000000000000000-c2", filepath.Join(root, "mylink"))
+		os.Symlink("src/main.rs", filepath.Join(root, "result-src"))
+		if vcs {
+			if out, err := exec.Command("git", "-C", root, "init", "-q").CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v\n%s", err, out)
+			}
+		}
+		l := &Lister{Exclude: []string{filepath.Join(root, "out"), filepath.Join(root, "mylink"), "/elsewhere"}}
+		tr, err := l.Select(context.Background(), root, "src")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"Cargo.toml", "result-src", "result.txt", "src/main.rs"}; !reflect.DeepEqual(tr.Files, want) {
+			t.Errorf("git %v: selected %q, want %q", vcs, tr.Files, want)
+		}
+	}
+}

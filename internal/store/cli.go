@@ -20,6 +20,8 @@ var Features = []string{"--extra-experimental-features", "nix-command ca-derivat
 type CLI struct {
 	Nix     string // the nix program
 	Version drvjson.Version
+	// Store is the store URL to work on (nix --store); "" is Nix's own store.
+	Store string
 }
 
 var _ Store = (*CLI)(nil)
@@ -41,7 +43,14 @@ func NewCLI(ctx context.Context, nix string) (*CLI, error) {
 }
 
 func (c *CLI) nix(args ...string) []string {
-	return append(append([]string{c.Nix}, Features...), args...)
+	return append(append(append([]string{c.Nix}, Features...), c.storeArgs()...), args...)
+}
+
+func (c *CLI) storeArgs() []string {
+	if c.Store == "" {
+		return nil
+	}
+	return []string{"--store", c.Store}
 }
 
 func (c *CLI) ValidPaths(ctx context.Context, paths []string) (map[string]bool, error) {
@@ -49,7 +58,7 @@ func (c *CLI) ValidPaths(ctx context.Context, paths []string) (map[string]bool, 
 	const chunk = 500
 	for start := 0; start < len(paths); start += chunk {
 		part := paths[start:min(start+chunk, len(paths))]
-		out, err := run.Output(ctx, run.Cmd{Args: append([]string{c.Nix + "-store", "--check-validity", "--print-invalid"}, part...)})
+		out, err := run.Output(ctx, run.Cmd{Args: append(append([]string{c.Nix + "-store"}, c.storeArgs()...), append([]string{"--check-validity", "--print-invalid"}, part...)...)})
 		if err != nil {
 			return nil, fmt.Errorf("checking store paths: %w", err)
 		}
@@ -68,6 +77,17 @@ func (c *CLI) ValidPaths(ctx context.Context, paths []string) (map[string]bool, 
 
 func (c *CLI) AddPath(ctx context.Context, name, local, want string) error {
 	out, err := run.Output(ctx, run.Cmd{Args: c.nix("store", "add-path", "--name", name, local)})
+	if err != nil {
+		return fmt.Errorf("adding %s to the store: %w", local, err)
+	}
+	if got := strings.TrimSpace(string(out)); got != want {
+		return fmt.Errorf("adding %s to the store: nix made %s, cargo-nix-unit computed %s", local, got, want)
+	}
+	return nil
+}
+
+func (c *CLI) AddFlat(ctx context.Context, name, local, want string) error {
+	out, err := run.Output(ctx, run.Cmd{Args: c.nix("store", "add-file", "--name", name, local)})
 	if err != nil {
 		return fmt.Errorf("adding %s to the store: %w", local, err)
 	}

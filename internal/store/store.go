@@ -13,6 +13,10 @@ type Store interface {
 	ValidPaths(ctx context.Context, paths []string) (map[string]bool, error)
 	// AddPath adds the file or directory at local under name, by NAR content.
 	AddPath(ctx context.Context, name, local, want string) error
+	// AddFlat adds the regular file at local under name by the SHA-256 of its
+	// bytes (a flat fixed-output path: a fetch's output, added without
+	// fetching).
+	AddFlat(ctx context.Context, name, local, want string) error
 	// AddDerivation registers d, whose .drv path is want.
 	AddDerivation(ctx context.Context, d *nixdrv.Derivation, want string) error
 }

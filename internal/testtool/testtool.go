@@ -1,6 +1,7 @@
 // Package testtool holds the one rule every test that needs a real program
-// follows: without it the test is skipped on a developer's machine, and fails
-// in CI (CI=true), where every integration test must run.
+// (or root, or a long time) follows: without it the test is skipped on a
+// developer's machine, and fails in CI (CI=true), where every integration test
+// must run. No test skips in any other way.
 package testtool
 
 import (
@@ -34,4 +35,13 @@ func Require(t testing.TB, programs ...string) []string {
 		paths[k] = path
 	}
 	return paths
+}
+
+// Long skips a long test under `go test -short` on a developer's machine; in
+// CI, where nothing may be skipped, -short fails it instead.
+func Long(t testing.TB, why string) {
+	t.Helper()
+	if testing.Short() {
+		Unavailable(t, why+" (skipped under -short)")
+	}
 }

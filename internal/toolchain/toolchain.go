@@ -4,7 +4,6 @@ package toolchain
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -13,17 +12,23 @@ import (
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 )
 
 // Toolchain is the planner's view plus where it lives.
 type Toolchain struct {
 	plan.Toolchain
-	Sysroot string
-	// InStore reports whether rustc and the linker live in /nix/store: then they are
-	// derivation inputs and builds are pure; otherwise SandboxPaths must be visible.
+	Sysroot     string // the sysroot the jobs use: HostSysroot or its store copy
+	HostSysroot string // where rustc lives on this machine
+	// InStore reports whether the jobs need nothing from the host: rustc and the
+	// linker are in /nix/store, and SandboxPaths is empty.
 	InStore      bool
-	StorePaths   []string // store paths to add as inputs when InStore
-	SandboxPaths []string // host directories the sandbox must show when !InStore
+	StorePaths   []string // store paths the jobs name: inputs of every derivation
+	SandboxPaths []string // host paths the jobs name, which the sandbox must show
+
+	// Copy is the store copy of a host toolchain the jobs use (store mode), which
+	// the store must get before a build; nil when there is none.
+	Copy *source.Tree `json:"-"`
 }
 
 // Detect inspects rustc (a path or a name on PATH; rustup proxies are resolved to
@@ -41,6 +46,7 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 		return nil, fmt.Errorf("asking rustc for its sysroot: %w", err)
 	}
 	t := &Toolchain{Sysroot: strings.TrimSpace(string(sysroot))}
+	t.HostSysroot = t.Sysroot
 	t.Version = string(vv)
 	for _, l := range strings.Split(t.Version, "\n") {
 		if h, ok := strings.CutPrefix(l, "host: "); ok {
@@ -71,11 +77,14 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 	}
 	t.Path = strings.Join(paths, ":")
 
-	t.InStore = strings.HasPrefix(t.Sysroot, "/nix/store/") && (t.Linker == "" || strings.HasPrefix(t.Linker, "/nix/store/"))
-	if t.InStore {
-		for _, p := range []string{t.Sysroot, t.Linker} {
-			if p != "" {
-				t.StorePaths = append(t.StorePaths, storeRoot(p))
+	if strings.HasPrefix(t.Sysroot, "/nix/store/") {
+		// Used as it is: an input of every derivation, with no host path unless
+		// the linker is the host's.
+		t.StorePaths = []string{storeRoot(t.Sysroot)}
+		t.InStore = true
+		if t.Linker != "" {
+			if _, err := t.AddLinker(t.Linker); err != nil {
+				return nil, err
 			}
 		}
 	} else {
@@ -88,14 +97,9 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 // useHost makes the sandbox show the toolchain and the base system.
 func (t *Toolchain) useHost() {
 	t.InStore = false
-	t.SandboxPaths = []string{t.Sysroot}
-	// The linker, its libraries, crt objects and loader live in the base system.
-	// /etc/alternatives holds only symlinks: Debian's cc, c++ and friends go
-	// through it, and build scripts (the cc crate) call `cc` by that name.
-	for _, d := range []string{"/usr", "/lib", "/lib64", "/bin", "/etc/alternatives"} {
-		if _, err := os.Lstat(d); err == nil {
-			t.SandboxPaths = append(t.SandboxPaths, d)
-		}
+	t.SandboxPaths = systemPaths()
+	if !inSystem(t.Sysroot) {
+		t.SandboxPaths = append([]string{t.Sysroot}, t.SandboxPaths...)
 	}
 }
 
@@ -123,16 +127,17 @@ func (t *Toolchain) AddLinker(linker string) (string, error) {
 	if !slices.Contains(strings.Split(t.Path, ":"), dir) {
 		t.Path += ":" + dir
 	}
-	switch {
-	case t.InStore && strings.HasPrefix(real, "/nix/store/"):
+	if strings.HasPrefix(real, "/nix/store/") {
 		if root := storeRoot(real); !slices.Contains(t.StorePaths, root) {
 			t.StorePaths = append(t.StorePaths, root)
 			sort.Strings(t.StorePaths)
 		}
 		return real, nil
-	case t.InStore:
-		t.StorePaths = nil
-		t.useHost()
+	}
+	if t.InStore {
+		// A host linker for a store toolchain: the sandbox shows the system.
+		t.InStore = false
+		t.SandboxPaths = systemPaths()
 	}
 	for _, p := range t.SandboxPaths {
 		if real == p || strings.HasPrefix(real, p+"/") {

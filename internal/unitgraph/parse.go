@@ -61,6 +61,7 @@ func Parse(graphJSON, metadataJSON []byte) (*Graph, error) {
 	if _, err := g.TopoOrder(); err != nil {
 		return nil, err
 	}
+	markCheckTests(&g)
 	return &g, nil
 }
 
@@ -131,19 +132,25 @@ func (u *Unit) IsBuildScriptCompile() bool {
 // IsBuildScriptRun reports whether u runs a build script.
 func (u *Unit) IsBuildScriptRun() bool { return u.Mode == "run-custom-build" }
 
+// IsRustcTest reports a unit rustc compiles with --test (cargo: CompileMode::is_rustc_test).
+func (u *Unit) IsRustcTest() bool { return u.Mode == "test" || u.Mode == "bench" || u.CheckTest }
+
 // IsProcMacro reports whether u compiles a proc-macro crate.
 func (u *Unit) IsProcMacro() bool { return u.Target.HasKind("proc-macro") }
 
-// Kind names what the unit is, for people: lib, bin, proc-macro, build-script, build-script-run, test, example, bench.
+// Kind names what the unit is, for people: lib, bin, proc-macro, build-script,
+// build-script-run, lib-test, bin-test, test, example, bench, doctest.
 func (u *Unit) Kind() string {
 	switch {
 	case u.IsBuildScriptRun():
 		return "build-script-run"
 	case u.IsBuildScriptCompile():
 		return "build-script"
-	case u.Mode == "test" && u.Target.IsLib():
+	case u.Mode == "doctest":
+		return "doctest"
+	case (u.Mode == "test" || u.CheckTest) && u.Target.IsLib():
 		return "lib-test"
-	case u.Mode == "test" && u.Target.HasKind("bin"):
+	case (u.Mode == "test" || u.CheckTest) && u.Target.HasKind("bin"):
 		return "bin-test"
 	case u.IsProcMacro():
 		return "proc-macro"
@@ -168,7 +175,7 @@ func (u *Unit) String() string {
 		what = "build script"
 	case "build-script-run":
 		what = "build script run"
-	case "lib", "proc-macro":
+	case "lib", "proc-macro", "doctest":
 	default:
 		what += " " + u.Target.Name
 	}

@@ -26,6 +26,9 @@ type Unit struct {
 	Dependencies []Dependency `json:"dependencies"`
 
 	Package *Package `json:"-"` // metadata of PkgID, set by Parse
+	// CheckTest marks a check unit Cargo compiles with --test; the unit graph
+	// writes it as "check" like the others (set by Parse, see markCheckTests).
+	CheckTest bool `json:"-"`
 }
 
 // Target is the Cargo target a unit compiles.
@@ -125,9 +128,12 @@ func (s Strip) MarshalJSON() ([]byte, error) { return json.Marshal(string(s)) }
 type Metadata struct {
 	Packages         []*Package `json:"packages"`
 	WorkspaceMembers []string   `json:"workspace_members"`
-	WorkspaceRoot    string     `json:"workspace_root"`
-	TargetDirectory  string     `json:"target_directory"`
-	Version          int        `json:"version"`
+	// WorkspaceDefaultMembers are the members Cargo selects without -p or
+	// --workspace (Cargo 1.71 and later).
+	WorkspaceDefaultMembers []string `json:"workspace_default_members,omitempty"`
+	WorkspaceRoot           string   `json:"workspace_root"`
+	TargetDirectory         string   `json:"target_directory"`
+	Version                 int      `json:"version"`
 }
 
 // Package is one package of `cargo metadata`; ID equals the unit graph's pkg_id.

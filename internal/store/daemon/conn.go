@@ -6,8 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -206,7 +206,7 @@ func (c *Conn) stderr() error {
 			return e
 		case stderrNext:
 			if s := r.str(); c.Log != nil && r.err == nil {
-				fmt.Fprintln(c.Log, strings.TrimRight(stripANSI(s), "\n"))
+				fmt.Fprintln(c.Log, strings.TrimRight(ansi.Strip(s), "\n"))
 			}
 		case stderrStartActivity:
 			r.u64() // id
@@ -252,20 +252,15 @@ func (c *Conn) readError() *Error {
 	r.str() // "Error"
 	r.u64() // verbosity
 	r.str() // name, unused
-	e := &Error{Msg: stripANSI(r.str())}
+	e := &Error{Msg: ansi.Strip(r.str())}
 	r.u64() // position: always none
 	n := r.u64()
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		r.u64() // position
-		e.Traces = append(e.Traces, stripANSI(r.str()))
+		e.Traces = append(e.Traces, ansi.Strip(r.str()))
 	}
 	return e
 }
-
-var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
-
-// stripANSI drops colour codes, as nix does when stderr is not a terminal.
-func stripANSI(s string) string { return ansi.ReplaceAllString(s, "") }
 
 // Close ends the connection; a daemon spawned for it exits, and the temporary
 // roots it held are released.

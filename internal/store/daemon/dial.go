@@ -140,12 +140,9 @@ func Spawn(ctx context.Context, nix string, flags []string) (*Conn, error) {
 		nix = "nix"
 	}
 	args := append(append([]string{nix}, flags...), "daemon", "--stdio")
-	if run.Trace != nil {
-		fmt.Fprintf(run.Trace, "+ %s\n", strings.Join(args, " "))
-	}
 	// Not tied to ctx: the daemon lives as long as the connection, and with it
 	// the temporary roots of everything registered.
-	cmd := exec.Command(args[0], args[1:]...)
+	cmd := run.Command(context.Background(), run.Cmd{Args: args}, 0)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

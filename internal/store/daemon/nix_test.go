@@ -132,6 +132,16 @@ func TestRegisterMatchesCLI(t *testing.T) {
 	if err := cli.AddPath(ctx, "src-"+n, src, want); err != nil {
 		t.Fatalf("nix store add-path disagrees: %v", err)
 	}
+	// A file by its flat hash: a fetch's output (builtin:fetchurl).
+	file := filepath.Join(t.TempDir(), "x.crate")
+	os.WriteFile(file, []byte("crate "+n), 0o644)
+	flat := aterm.StorePathForFlat(sha256.Sum256([]byte("crate "+n)), "x-"+n+".crate")
+	if err := s.AddFlat(ctx, "x-"+n+".crate", file, flat); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.AddFlat(ctx, "x-"+n+".crate", file, flat); err != nil {
+		t.Fatalf("nix store add-file disagrees: %v", err)
+	}
 
 	lib := floating("lib-"+n, n, nil, []string{want})
 	ia := inputAddressed(t, "ia-"+n, n)

@@ -3,7 +3,7 @@ package daemon
 import (
 	"context"
 	"io"
-	"sort"
+	"slices"
 )
 
 // Operation codes (nix: libstore/worker-protocol.hh, WorkerProto::Op).
@@ -81,7 +81,8 @@ type PathInfo struct {
 // AddToStore adds the contents read from dump under name (nix: daemon.cc,
 // Op::AddToStore for protocol ≥ 1.25; RemoteStore::addCAToStore). method is a
 // content-address method with its hash: "text:sha256" (dump is the file's bytes;
-// derivations), "fixed:r:sha256" (dump is a NAR). The path is rooted while the
+// derivations), "fixed:r:sha256" (dump is a NAR), "fixed:sha256" (dump is the
+// file's bytes). The path is rooted while the
 // connection lives (the daemon roots what it adds).
 func (c *Conn) AddToStore(ctx context.Context, name, method string, refs []string, dump io.Reader) (*PathInfo, error) {
 	info := &PathInfo{}
@@ -127,14 +128,9 @@ func readPathInfo(r *protoReader, info *PathInfo) {
 	info.CA = r.str()
 }
 
+// sortedUnique is xs sorted, without repeats; xs is left alone.
 func sortedUnique(xs []string) []string {
-	s := append([]string(nil), xs...)
-	sort.Strings(s)
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return slices.Compact(s)
 }

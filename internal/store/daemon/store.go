@@ -72,6 +72,24 @@ func (s *Store) AddPath(ctx context.Context, name, local, want string) error {
 	return nil
 }
 
+// AddFlat adds the file at local by the SHA-256 of its bytes, as
+// `nix store add-file` does: the dump of the flat method is the file itself.
+func (s *Store) AddFlat(ctx context.Context, name, local, want string) error {
+	f, err := os.Open(local)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := s.Conn.AddToStore(ctx, name, "fixed:sha256", nil, f)
+	if err != nil {
+		return fmt.Errorf("adding %s to the store: %w", local, err)
+	}
+	if info.Path != want {
+		return fmt.Errorf("adding %s to the store: nix made %s, cargo-nix-unit computed %s", local, info.Path, want)
+	}
+	return nil
+}
+
 // AddDerivation registers d as `nix derivation add` does (nix: writeDerivation):
 // a text-hashed path named <name>.drv holding the ATerm, referring to the input
 // sources and input derivations. The daemon checks the derivation itself.

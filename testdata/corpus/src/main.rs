@@ -94,3 +94,43 @@ fn main() {
     });
     line("tokio", format!("{v}"));
 }
+
+// Tests built and run by `cargo test` (e2e/corpus_test.go compares the counts
+// cargo-nix-unit's runs report with Cargo's).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anyhow_keeps_the_cause() {
+        assert_eq!(format!("{:#}", fails().unwrap_err()), "bad value 7");
+    }
+
+    #[test]
+    fn serde_round_trips() {
+        let p = Point { x: 3, y: 4 };
+        let back: Point = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn regex_swaps() {
+        let re = regex::Regex::new(r"(\w+)@(\w+)").unwrap();
+        assert_eq!(re.replace("unit@nix", "$2/$1"), "nix/unit");
+    }
+
+    #[test]
+    fn sha2_is_stable() {
+        assert_eq!(hex::encode(sha2::Sha256::digest(b"")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    #[ignore = "counted as ignored, as by cargo test"]
+    fn ignored() {}
+
+    #[tokio::test]
+    async fn tokio_runs_tasks() {
+        let handle = tokio::spawn(async { 6 * 7 });
+        assert_eq!(handle.await.unwrap(), 42);
+    }
+}

@@ -2,6 +2,15 @@
 use proc_macro::{TokenStream, TokenTree};
 
 /// `#[derive(Describe)]` adds `fn describe() -> &'static str` naming the type and its kind.
+///
+/// ```
+/// use greeter_macros::Describe;
+///
+/// #[derive(Describe)]
+/// struct Cone;
+///
+/// assert_eq!(Cone::describe(), "Cone is a struct");
+/// ```
 #[proc_macro_derive(Describe)]
 pub fn derive_describe(input: TokenStream) -> TokenStream {
     let mut tokens = input.into_iter();

@@ -1,3 +1,9 @@
+/// Adds two numbers.
+///
+/// ```
+/// assert_eq!(tested::add(2, 3), 5);
+/// ```
+#[cfg_attr(feature = "fail", doc = "```\nassert_eq!(tested::add(1, 1), 3, \"a doctest failing on demand\");\n```")]
 pub fn add(a: u32, b: u32) -> u32 {
     a + b
 }
@@ -11,6 +17,11 @@ mod tests {
 
     #[test]
     fn fails_on_demand() {
-        assert!(std::env::var_os("TESTED_FAIL").is_none(), "TESTED_FAIL is set");
+        assert!(!cfg!(feature = "fail"), "the fail feature is on");
+    }
+
+    #[test]
+    fn prints_where_it_runs() {
+        println!("running in {}", std::env::current_dir().unwrap().display());
     }
 }

@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
+)
+
+// realise builds the plan's result with `nix build`, printing progress as
+// Cargo does, and sets every node's status and build time. It returns the
+// result's store path. A garbage collection that took registered derivations
+// before the build started is survived: they are registered again.
+func (s *session) realise(ctx context.Context) (string, error) {
+	s.stage = "building"
+	start := time.Now()
+	defer func() { s.timings.build += time.Since(start) }()
+	out, err := s.nixBuild(ctx)
+	var failed *report.BuildError
+	if err != nil && !errors.As(err, &failed) && ctx.Err() == nil && store.Collected(err) {
+		fmt.Fprintf(s.cfg.Stderr, "warning: derivations were garbage-collected before the build started; registering them again\n")
+		if err := s.register(ctx); err != nil {
+			return "", err
+		}
+		s.stage = "building"
+		out, err = s.nixBuild(ctx)
+	}
+	return out, err
+}
+
+func (s *session) nixBuild(ctx context.Context) (string, error) {
+	cfg, p := s.cfg, s.plan
+	pr := cfg.printer()
+	byDrv := make(map[string]*plan.Node, len(p.Nodes))
+	for _, n := range p.Nodes {
+		byDrv[n.Drv.Path] = n
+		n.Status, n.Time = plan.StatusCached, 0
+	}
+	t := nixbuild.NewTracker()
+	// Nix builds a content-addressed derivation as the derivation it resolves
+	// to: its log names that one.
+	nodeOf := func(drv string) *plan.Node { return byDrv[t.Original(drv)] }
+	bar := func() {
+		var running []string
+		for _, drv := range t.Running {
+			if n := nodeOf(drv); n != nil {
+				running = append(running, n.Unit.Package.Name)
+			}
+		}
+		pr.Bar(t.Progress[0], t.Progress[1], running)
+	}
+	t.OnStart = func(drv string) {
+		if n := nodeOf(drv); n != nil {
+			pr.Status(report.Verb(n), n.String())
+			if pr.Verbose {
+				pr.Status("Running", "`"+s.commandLine(n)+"`")
+			}
+		}
+		bar()
+	}
+	t.OnStop = func(string) { bar() }
+	t.OnProgress = bar
+	if cfg.BuildLogs {
+		t.OnLog = func(drv, line string) {
+			if report.ReplayedDiagnostic(line) {
+				return
+			}
+			if !pr.Color {
+				line = ansi.Strip(line)
+			}
+			name := nixbuild.DrvName(drv)
+			if n := nodeOf(drv); n != nil {
+				name = n.Name
+			}
+			pr.Line(name + "> " + line)
+		}
+	}
+	opts := nixbuild.Options{
+		Nix:          cfg.Nix,
+		Installables: []string{p.Result.Drv.Path + "^out"},
+		OutLink:      cfg.OutLink,
+		NoLink:       cfg.NoLink,
+		MaxJobs:      cfg.MaxJobs,
+		KeepGoing:    cfg.KeepGoing,
+	}
+	paths := s.sandboxPaths()
+	if mount := s.incrementalMount(); mount != "" {
+		paths = append(paths, mount)
+	}
+	if len(paths) > 0 {
+		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})
+	}
+	res, err := nixbuild.Run(ctx, opts, t)
+	pr.Done()
+	if err != nil && ctx.Err() == nil {
+		if line, ok := nixbuild.BuilderFailure(err.Error()); ok {
+			if line == nixbuild.NoMachine {
+				printNotices(pr, t) // which requirements no builder met
+			}
+			return "", fmt.Errorf("%s", line)
+		}
+	}
+	printNotices(pr, t)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", s.interrupted(t, err)
+		}
+		return "", s.explainFailure(t, err, nodeOf, pr.Color)
+	}
+	for _, drv := range t.Built {
+		if n := nodeOf(drv); n != nil {
+			n.Status, n.Time = plan.StatusBuilt, t.Duration[drv]
+		}
+		for phase, secs := range t.Timings[drv] {
+			s.timings.builders[phase] += secs
+		}
+	}
+	for _, drv := range t.CutOff() {
+		if n := byDrv[drv]; n != nil {
+			n.Status = plan.StatusCutOff
+		}
+	}
+	markSubstituted(p, t)
+	if len(res.OutPaths) == 0 {
+		return "", fmt.Errorf("nix build printed no output path for %s", p.Result.Drv.Path)
+	}
+	p.Result.Out = res.OutPaths[0]
+	if s.ca {
+		s.noticeMissingRealisations(ctx, t)
+	}
+	return p.Result.Out, nil
+}
+
+// sandboxPaths are the host paths the builds need: the system's (and a host
+// toolchain's), and those declared as native inputs of the packages built.
+func (s *session) sandboxPaths() []string {
+	var paths []string
+	if tc := s.gathered.Toolchain; !tc.InStore {
+		paths = append(paths, tc.SandboxPaths...)
+	}
+	return append(paths, s.plan.HostPaths...)
+}
+
+// commandLine is n's process as `cargo build -v` shows it.
+func (s *session) commandLine(n *plan.Node) string {
+	r := n.Replacer(func(d *plan.Node) string { return d.Drv.Ref }, func(src *plan.Source) string { return src.Path })
+	words := append([]string{n.Job.Program}, n.Job.Args...)
+	for k, w := range words {
+		words[k] = r.Replace(w)
+	}
+	return run.Quote(words)
+}
+
+// explainFailure names the failing units and shows their logs (rustc's
+// diagnostics, a build script's stderr) instead of Nix's last-ten-lines summary.
+func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(string) *plan.Node, color bool) error {
+	failed := t.FailedDrvs()
+	if len(failed) == 0 {
+		msg := err.Error()
+		if _, reason, ok := strings.Cut(msg, "error: "+nixDaemonLost); ok {
+			done := ""
+			if d := s.interrupted(t, err).(*InterruptedError); d.Done >= 0 {
+				done = fmt.Sprintf(" (%d of %d units done)", d.Done, d.Total)
+			}
+			reason, _, _ = strings.Cut(reason, "\n")
+			return fmt.Errorf("lost the connection to the Nix daemon while building%s: %s%s; once it runs again, run the command again to continue", done, nixDaemonLost, reason)
+		}
+		if tc := s.gathered.Toolchain; !tc.InStore && strings.Contains(msg, "No such file or directory") {
+			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
+				hostUse(tc), strings.Join(tc.SandboxPaths, " "))
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	var units []report.Failure
+	for _, drv := range failed {
+		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
+		if n := nodeOf(drv); n != nil {
+			f.Label, f.Node = n.String(), n
+			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
+		}
+		units = append(units, f)
+	}
+	return report.Failed(units, color)
+}
+
+// nixDaemonLost is how Nix 2.26 reports a daemon that died during a build
+// (nix: libstore/remote-store.cc).
+const nixDaemonLost = "Nix daemon disconnected unexpectedly"
+
+// interrupted says how far the build got when it was cancelled: every unit but
+// the builds Nix still expected (the result's included) is done. With CA
+// derivations Nix may still expect units that will resolve to existing results,
+// so the count errs low.
+func (s *session) interrupted(t *nixbuild.Tracker, err error) error {
+	total := len(s.plan.Nodes)
+	ie := &InterruptedError{Stage: "building", Total: total, Done: -1, Err: err}
+	if done, expected := t.Progress[0], t.Progress[1]; expected > 0 {
+		ie.Done = min(max(total+1-(expected-done), 0), total)
+	}
+	return ie
+}

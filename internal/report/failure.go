@@ -1,0 +1,55 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+)
+
+// BuildError is a failed unit build or test run; the command exits with
+// Cargo's status 101, or Code when set (a test's own exit status, as Cargo
+// passes it on without --no-fail-fast).
+type BuildError struct {
+	Msg   string
+	Units []Failure // the units that failed
+	Code  int
+}
+
+func (e *BuildError) Error() string { return e.Msg }
+
+// Failure is one unit whose builder failed.
+type Failure struct {
+	Label string     // "greeter v0.2.1 (lib)"
+	Node  *plan.Node // the unit, nil when the derivation is not one of the plan's
+	Drv   string     // its derivation
+	Log   []string   // what its builder printed: rustc's diagnostics, a build script's stderr
+	Note  string     // one line after the log saying why, if known (FailureNote)
+}
+
+// Failed shows each failure with its log, its derivation and how to see the
+// whole log, as one error.
+func Failed(units []Failure, color bool) *BuildError {
+	var b strings.Builder
+	for k, f := range units {
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "could not build %s\n", f.Label)
+		for _, l := range f.Log {
+			if ReplayedDiagnostic(l) {
+				continue
+			}
+			if !color {
+				l = ansi.Strip(l)
+			}
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+		if f.Note != "" {
+			fmt.Fprintf(&b, "%s\n", f.Note)
+		}
+		fmt.Fprintf(&b, "derivation: %s\nfull log: nix log %s", f.Drv, f.Drv)
+	}
+	return &BuildError{Msg: b.String(), Units: units}
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The README's figures about the benchmark are copied from its benchmark
+// table, not remembered: each quoted figure is recomputed from the table here.
+// A new table means updating the quotes, which this test names.
+//
+// Mutation check: the README before this test ("0.01–0.19×", "1.3–3×", "8×",
+// "2.5 s", "1,500–4,000/s") fails it.
+func TestReadmeQuotesTheBenchTable(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i := strings.Index(readme, "## Benchmark")
+	if i < 0 {
+		t.Fatal("README has no Benchmark section")
+	}
+	// Rows: workspace | scenario | cargo | cargo-nix-unit | ratio.
+	type row struct{ workspace, scenario, cargo, tool, ratio string }
+	var rows []row
+	for _, l := range strings.Split(readme[i:], "\n") {
+		c := strings.Split(l, "|")
+		if len(c) != 7 || strings.HasPrefix(strings.TrimSpace(c[1]), "---") || strings.TrimSpace(c[1]) == "workspace" {
+			continue
+		}
+		rows = append(rows, row{strings.TrimSpace(c[1]), strings.TrimSpace(c[2]), strings.TrimSpace(c[3]), strings.TrimSpace(c[4]), strings.TrimSpace(c[5])})
+	}
+	if len(rows) < 10 {
+		t.Fatalf("found %d rows in the benchmark table", len(rows))
+	}
+	find := func(workspace, scenario string) row {
+		for _, r := range rows {
+			if r.workspace == workspace && r.scenario == scenario {
+				return r
+			}
+		}
+		t.Fatalf("no row %s / %s in the benchmark table", workspace, scenario)
+		return row{}
+	}
+	// span is "min–max" of the ratios of the rows keep selects, as printed.
+	span := func(keep func(r row) bool) string {
+		lo, hi := "", ""
+		var lov, hiv float64
+		for _, r := range rows {
+			if !keep(r) {
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.TrimSuffix(r.ratio, "×"), 64)
+			if err != nil {
+				t.Fatalf("ratio %q of %s / %s: %v", r.ratio, r.workspace, r.scenario, err)
+			}
+			if lo == "" || v < lov {
+				lo, lov = r.ratio, v
+			}
+			if hi == "" || v > hiv {
+				hi, hiv = r.ratio, v
+			}
+		}
+		return strings.TrimSuffix(lo, "×") + "–" + hi
+	}
+	const worst = "DAG of 1000 crates"
+	for _, want := range []string{
+		"A no-op is a fingerprint check: " + span(func(r row) bool { return r.scenario == "no-op" }) + " Cargo's own no-op",
+		"take " + span(func(r row) bool {
+			return r.workspace != worst && (r.scenario == "cold" || r.scenario == "edit bottom crate")
+		}) + " Cargo on real-sized graphs",
+		"so a cold build takes " + find(worst, "cold").ratio + " Cargo",
+		"takes " + find(worst, "cold").ratio + " Cargo's time",
+		"bookkeeping (its no-op) takes " + find(worst, "no-op").cargo + " at that",
+		"memory stays flat (" + find(worst, "peak memory of cargo-nix-unit itself").tool + " at 1,000 units)",
+		"(" + strings.Fields(find("registration of 200 derivations", "derivations/s").tool)[0] + "/s in the [benchmark](#benchmark) run)",
+		"one daemon connection (" + strings.Fields(find("registration of 200 derivations", "derivations/s").ratio)[0] + " `nix",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(readme), " "), want) {
+			t.Errorf("README does not say %q, as its benchmark table does", want)
+		}
+	}
+}

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package main
-
-func peakMemoryMB() int64 { return 0 }

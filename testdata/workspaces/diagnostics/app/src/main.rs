@@ -1,0 +1,6 @@
+//! Prints a tally.
+
+fn main() {
+    let t = tally::Tally { count: 3 };
+    println!("{}", tally::format(t.count));
+}

@@ -16,6 +16,6 @@ func newApp() *cli.App {
 		Version:  toolVersion(),
 		// Shell completion asks the program: see `completions`.
 		EnableBashCompletion: true,
-		Commands:             []*cli.Command{buildCommand, checkCommand, clippyCommand, docCommand, testCommand, pushCommand, graphCommand, planCommand, doctorCommand, completionsCommand},
+		Commands:             []*cli.Command{buildCommand, checkCommand, clippyCommand, docCommand, testCommand, pushCommand, graphCommand, planCommand, doctorCommand, cleanCommand, completionsCommand},
 	}
 }

@@ -10,7 +10,7 @@ import (
 // benchCheck times `check` from nothing: `cargo check` with a fresh target
 // directory against `cargo nix-unit check` with a new builder (every
 // derivation new, as in the cold build).
-func benchCheck(ws workspace, runs int, cnu string, builder []byte, tmp string) error {
+func benchCheck(ws workspace, runs int, cnu, bin, tmp string) error {
 	var cargoT, cnuT []time.Duration
 	for i := 0; i < runs; i++ {
 		target := filepath.Join(tmp, fmt.Sprintf("check-target-%s-%d", filepath.Base(ws.dir), i))
@@ -20,9 +20,8 @@ func benchCheck(ws workspace, runs int, cnu string, builder []byte, tmp string) 
 		}
 		os.RemoveAll(target)
 		cargoT = append(cargoT, m.wall)
-		p := filepath.Join(tmp, fmt.Sprintf("check-builder-%d-%d", time.Now().UnixNano(), i))
-		nonce := fmt.Sprintf("\nnonce %d\n", time.Now().UnixNano())
-		if err := os.WriteFile(p, append(append([]byte{}, builder...), nonce...), 0o755); err != nil {
+		p, err := nonceBuilder(bin, tmp)
+		if err != nil {
 			return err
 		}
 		m, err = timeCmd(ws.dir, []string{"CARGO_NIX_UNIT_BUILDER=" + p}, cnu, "nix-unit", "check", "--no-link", "--progress=plain")

@@ -61,7 +61,7 @@ func generateDAG(dir string, n int) (workspace, error) {
 		return workspace{}, err
 	}
 	return workspace{name: fmt.Sprintf("DAG of %d crates", n), dir: dir,
-		leaf: name(n-1) + "/src/lib.rs", bottom: name(0) + "/src/lib.rs", binary: "app/src/main.rs"}, nil
+		edits: commentEdits(name(n-1)+"/src/lib.rs", name(0)+"/src/lib.rs", "app/src/main.rs")}, nil
 }
 
 func writeCrate(root, name string, deps []string, file, body string) error {

@@ -1,19 +1,23 @@
 // Command bench times Cargo and cargo-nix-unit side by side on the same
 // workspaces and prints the medians and their ratios as a Markdown table.
 //
-//	go run ./bench                      # examples/workspace and generated DAGs of 50 and 200 crates
+//	go run ./bench                      # examples/workspace, the corpus + app workspace, DAGs of 50 and 200 crates
 //	go run ./bench -sizes 50,200,1000 -runs 5
 //
+// Workspaces: examples/workspace; the crate corpus with a generated library
+// and binary (realws.go); generated layered DAGs of small crates (dag.go).
 // Scenarios: cold (nothing built: a fresh target dir for Cargo; for
-// cargo-nix-unit a builder copy with a nonce, so every derivation is new), cold
-// from a binary cache (the cold build pushed to a file:// cache, then built in a
-// fresh chroot store with that cache as the substituter: nothing is compiled,
-// Nix fetches what the result needs), no-op, an edit of a leaf crate, of a crate
-// at the bottom of the graph, and of the binary; then `test` a second time with
-// no edit (Cargo runs every test again, cargo-nix-unit replays the results it
-// kept), and check from nothing against cargo check. It also reports
-// cargo-nix-unit's own share (planning and registration, from --timings) per
-// unit and its peak memory. It never runs in the test suite.
+// cargo-nix-unit a builder copy with a nonce, so every derivation is new, and
+// no incremental state), cold from a binary cache (the cold build pushed to a
+// file:// cache, then built in a fresh chroot store with that cache as the
+// substituter: nothing is compiled, Nix fetches what the result needs), no-op,
+// and each workspace's edits (a leaf crate, the crate at the bottom of the
+// graph, a library under the binary, the binary); then `test` a second time
+// with no edit (Cargo runs every test again, cargo-nix-unit replays the results
+// it kept), and check from nothing against cargo check. It also reports the
+// fixed cost of one trivial unit (rustc alone, through Nix), cargo-nix-unit's
+// own share (planning and registration, and the builders' setup and output,
+// from --timings) per unit and its peak memory. It never runs in the test suite.
 package main
 
 import (
@@ -37,12 +41,19 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
 	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
-	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR`")
+	overhead := flag.Bool("overhead", true, "also time one trivial unit: rustc alone, and through Nix")
+	real := flag.Int("real", 24, "modules of the binary in the workspace of the crate corpus and an application (0: leave it out)")
+	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR` (with -sizes real: the corpus + app workspace)")
 	flag.Parse()
 	if *generate != "" {
-		n, err := strconv.Atoi(strings.Split(*sizes, ",")[0])
-		if err == nil {
-			_, err = generateDAG(*generate, n)
+		var err error
+		if *sizes == "real" {
+			_, err = generateRealWorkspace(*generate, *real)
+		} else {
+			var n int
+			if n, err = strconv.Atoi(strings.Split(*sizes, ",")[0]); err == nil {
+				_, err = generateDAG(*generate, n)
+			}
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -50,7 +61,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*sizes, *runs, *bin, *example); err != nil {
+	if err := run(*sizes, *runs, *bin, *example, *real, *overhead); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -63,14 +74,40 @@ func main() {
 	}
 }
 
-// workspace is one benchmark subject and the files its edit scenarios touch.
+// workspace is one benchmark subject and its edit scenarios.
 type workspace struct {
-	name, dir            string
-	leaf, bottom, binary string // files to edit
-	units                int
+	name, dir string
+	edits     []edit
+	units     int
 }
 
-func run(sizes string, runs int, bin string, example bool) error {
+// edit is a scenario: a change of one file, then a build.
+type edit struct {
+	name, file string
+	apply      func(path string) error
+}
+
+// appendComment is an edit that changes a file's text but not its code.
+func appendComment(path string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f, "\n// bench edit %d\n", time.Now().UnixNano())
+	return f.Close()
+}
+
+// commentEdits are the edits of a leaf crate, of the crate at the bottom of
+// the graph and of the binary.
+func commentEdits(leaf, bottom, binary string) []edit {
+	return []edit{
+		{"edit leaf crate", leaf, appendComment},
+		{"edit bottom crate", bottom, appendComment},
+		{"edit binary", binary, appendComment},
+	}
+}
+
+func run(sizes string, runs int, bin string, example bool, real int, overhead bool) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -88,7 +125,14 @@ func run(sizes string, runs int, bin string, example bool) error {
 		}
 		os.RemoveAll(filepath.Join(dir, "target"))
 		wss = append(wss, workspace{name: "examples/workspace", dir: dir,
-			leaf: "greeter-macros/src/lib.rs", bottom: "greeter/src/lib.rs", binary: "app/src/main.rs"})
+			edits: commentEdits("greeter-macros/src/lib.rs", "greeter/src/lib.rs", "app/src/main.rs")})
+	}
+	if real > 0 {
+		ws, err := generateRealWorkspace(filepath.Join(tmp, "real"), real)
+		if err != nil {
+			return err
+		}
+		wss = append(wss, ws)
 	}
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -106,6 +150,11 @@ func run(sizes string, runs int, bin string, example bool) error {
 		wss = append(wss, ws)
 	}
 	fmt.Printf("| workspace | scenario | cargo | cargo-nix-unit | ratio |\n|---|---|---:|---:|---:|\n")
+	if overhead {
+		if err := unitOverhead(bin, tmp, runs); err != nil {
+			return fmt.Errorf("per-unit cost: %w", err)
+		}
+	}
 	for _, ws := range wss {
 		if err := benchWorkspace(ws, runs, bin, tmp); err != nil {
 			return fmt.Errorf("%s: %w", ws.name, err)
@@ -116,20 +165,20 @@ func run(sizes string, runs int, bin string, example bool) error {
 
 // measurement is one run of a tool.
 type measurement struct {
-	wall   time.Duration
-	maxRSS int64 // KiB
-	stderr string
+	wall           time.Duration
+	maxRSS         int64 // KiB
+	stdout, stderr string
 }
 
 func timeCmd(dir string, env []string, prog string, args ...string) (measurement, error) {
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	m := measurement{wall: time.Since(start), stderr: stderr.String()}
+	m := measurement{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.maxRSS = ru.Maxrss
 	}
@@ -143,14 +192,13 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	cnu := filepath.Join(bin, "cargo-nix-unit")
 	target := filepath.Join(tmp, "target-"+filepath.Base(ws.dir))
 	cargoEnv := []string{"CARGO_TARGET_DIR=" + target}
-	builder, err := os.ReadFile(filepath.Join(bin, "cargo-nix-unit-builder"))
-	if err != nil {
-		return err
-	}
+	var nonceErr error
 	cold := func(i int) []string {
 		// A builder with trailing bytes runs the same, but every derivation is new.
-		p := filepath.Join(tmp, fmt.Sprintf("builder-%d-%d", time.Now().UnixNano(), i))
-		os.WriteFile(p, append(append([]byte{}, builder...), fmt.Sprintf("\nnonce %d\n", time.Now().UnixNano())...), 0o755)
+		p, err := nonceBuilder(bin, tmp)
+		if err != nil && nonceErr == nil {
+			nonceErr = err
+		}
 		return []string{"CARGO_NIX_UNIT_BUILDER=" + p}
 	}
 	cnuArgs := []string{"nix-unit", "build", "--no-link", "--progress=plain", "--timings"}
@@ -159,14 +207,11 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		setup func(i int) (cargoEnv, cnuEnv []string)
 		args  []string // cargo-nix-unit's arguments instead of cnuArgs
 	}
-	nonce := 0
-	editor := func(file string) func(int) ([]string, []string) {
+	var editErr error
+	editor := func(e edit) func(int) ([]string, []string) {
 		return func(int) ([]string, []string) {
-			nonce++
-			f, err := os.OpenFile(filepath.Join(ws.dir, file), os.O_APPEND|os.O_WRONLY, 0)
-			if err == nil {
-				fmt.Fprintf(f, "\n// bench edit %d %d\n", nonce, time.Now().UnixNano())
-				f.Close()
+			if err := e.apply(filepath.Join(ws.dir, e.file)); err != nil && editErr == nil {
+				editErr = err
 			}
 			return nil, nil
 		}
@@ -175,6 +220,8 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 	scenarios := []scenario{
 		{name: "cold", setup: func(i int) ([]string, []string) {
 			os.RemoveAll(target)
+			// The tool's state in the target directory goes too, as Cargo's.
+			os.RemoveAll(filepath.Join(ws.dir, "target"))
 			coldEnv = cold(i)
 			return nil, coldEnv
 		}},
@@ -190,11 +237,11 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 			return nil, coldEnv
 		}},
 		{name: "no-op", setup: func(int) ([]string, []string) { return nil, coldEnv }},
-		{name: "edit leaf crate", setup: editor(ws.leaf)},
-		{name: "edit bottom crate", setup: editor(ws.bottom)},
-		{name: "edit binary", setup: editor(ws.binary)},
 	}
-	var ownPerUnit []float64
+	for _, e := range ws.edits {
+		scenarios = append(scenarios, scenario{name: e.name, setup: editor(e)})
+	}
+	var ownPerUnit, builderPerUnit []float64
 	var peak int64
 	for _, sc := range scenarios {
 		var cargoT, cnuT []time.Duration
@@ -224,11 +271,20 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 			if own, units, ok := ownTime(m.stderr); ok && sc.name == "cold" {
 				ownPerUnit = append(ownPerUnit, own.Seconds()*1000/float64(units))
 				ws.units = units
+				if b := builderRe.FindStringSubmatch(m.stderr); b != nil {
+					builderPerUnit = append(builderPerUnit, (parseSeconds(b[1])+parseSeconds(b[3])).Seconds()*1000/float64(units))
+				}
 			}
 			if sc.name == "no-op" {
 				// The no-op scenario repeats itself: run the setup once.
 				continue
 			}
+		}
+		if editErr != nil {
+			return editErr
+		}
+		if nonceErr != nil {
+			return nonceErr
 		}
 		c, n := median(cargoT), median(cnuT)
 		fmt.Printf("| %s | %s | %.2fs | %.2fs | %.2f× |\n", ws.name, sc.name, c.Seconds(), n.Seconds(), n.Seconds()/c.Seconds())
@@ -240,8 +296,12 @@ func benchWorkspace(ws workspace, runs int, bin, tmp string) error {
 		sort.Float64s(ownPerUnit)
 		fmt.Printf("| %s | own work (plan + register, cold) | | %.2f ms/unit (%d units) | |\n", ws.name, ownPerUnit[len(ownPerUnit)/2], ws.units)
 	}
+	if len(builderPerUnit) > 0 {
+		sort.Float64s(builderPerUnit)
+		fmt.Printf("| %s | own work in the builds (builder setup + output, cold) | | %.2f ms/unit | |\n", ws.name, builderPerUnit[len(builderPerUnit)/2])
+	}
 	fmt.Printf("| %s | peak memory of cargo-nix-unit itself | | %d MB | |\n", ws.name, peak)
-	return benchCheck(ws, runs, cnu, builder, tmp)
+	return benchCheck(ws, runs, cnu, bin, tmp)
 }
 
 // benchSecondTest times `test` run a second time with no edit: Cargo runs

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
@@ -42,9 +43,14 @@ func Main(getenv func(string) string, stderr io.Writer) error {
 		scratch = os.TempDir()
 	}
 	b := &builder{job: j, out: out, scratch: scratch, stderr: stderr, getenv: getenv}
+	start := time.Now()
 	if err := b.run(); err != nil {
 		return fmt.Errorf("%s: %w", j.Unit, err)
 	}
+	total := time.Since(start)
+	t, _ := json.Marshal(job.Timings{"setup": (total - b.runTime - b.outputTime).Seconds(),
+		"run": b.runTime.Seconds(), "output": b.outputTime.Seconds()})
+	fmt.Fprintf(stderr, "%s%s\n", job.TimingsPrefix, t)
 	return nil
 }
 
@@ -54,6 +60,9 @@ type builder struct {
 	scratch string
 	stderr  io.Writer
 	getenv  func(string) string
+	// runTime is how long the program (rustc, a build script) ran; outputTime
+	// how long putting its output in place took.
+	runTime, outputTime time.Duration
 }
 
 func (b *builder) run() error {
@@ -158,16 +167,6 @@ func (b *builder) rustc() error {
 	}
 	extra, env := buildscript.Args(own, recv, deps)
 	args := append(append([]string{}, b.job.Args...), extra...)
-	if len(b.job.DepSearch) > 0 {
-		// One directory of links to every library of the closure, as Cargo's
-		// target/<profile>/deps: rustc reads one directory, not one per crate.
-		deps := filepath.Join(b.scratch, "deps")
-		if err := linkLibraries(deps, depClosure(b.job.DepSearch)); err != nil {
-			return err
-		}
-		at := min(max(b.job.DepSearchAt, 0), len(b.job.Args))
-		args = append(args[:at:at], append([]string{"-L", "dependency=" + deps}, args[at:]...)...)
-	}
 	extraEnv := map[string]string{}
 	for _, e := range env {
 		extraEnv[e.Key] = e.Value
@@ -184,23 +183,17 @@ func (b *builder) rustc() error {
 			return err
 		}
 	}
-	cmd := exec.Command(b.job.Program, args...)
-	cmd.Dir = b.dir()
-	cmd.Env = b.env(extraEnv)
-	cmd.Stdout = b.stderr
-	diag := &diagnostics{w: b.stderr}
-	cmd.Stderr = diag
-	err := cmd.Run()
-	diag.flush()
+	diag, err := b.compile(args, extraEnv)
 	if err != nil {
 		diag.replay()
-		return fmt.Errorf("%s failed (%v)\n  %s", filepath.Base(b.job.Program), err, commandLine(b.job.Program, args))
+		return err
 	}
 	if b.job.Doc != nil {
 		if err := b.finishDoc(); err != nil {
 			return err
 		}
 	}
+	defer func(start time.Time) { b.outputTime = time.Since(start) }(time.Now())
 	for _, r := range b.job.Rename {
 		if err := os.MkdirAll(filepath.Dir(r.To), 0o755); err != nil {
 			return err
@@ -211,6 +204,11 @@ func (b *builder) rustc() error {
 	}
 	if err := removeDepInfo(b.out); err != nil {
 		return err
+	}
+	if b.job.Incremental != "" {
+		if err := normalizeArchives(args); err != nil {
+			return err
+		}
 	}
 	if b.job.ExportDeps {
 		if err := exportDeps(b.out, b.job.DepSearch); err != nil {
@@ -246,29 +244,6 @@ func depClosure(direct []string) []string {
 	}
 	sort.Strings(outs)
 	return outs
-}
-
-// linkLibraries fills dir with links to the files of each output's lib/.
-func linkLibraries(dir string, outs []string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, out := range outs {
-		entries, err := os.ReadDir(filepath.Join(out, "lib"))
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return err
-		}
-		for _, e := range entries {
-			link := filepath.Join(dir, e.Name())
-			if err := os.Symlink(filepath.Join(out, "lib", e.Name()), link); err != nil && !errors.Is(err, os.ErrExist) {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // exportDeps links a library's direct library dependencies into its output:
@@ -327,7 +302,10 @@ func (b *builder) runBuildScript() error {
 	cmd.Env = b.env(extra)
 	cmd.Stdout = &stdout
 	cmd.Stderr = io.MultiWriter(&stderr, b.stderr)
+	runStart := time.Now()
 	runErr := cmd.Run()
+	b.runTime = time.Since(runStart)
+	defer func(start time.Time) { b.outputTime = time.Since(start) }(time.Now())
 	if err := os.WriteFile(filepath.Join(b.out, "output"), stdout.Bytes(), 0o644); err != nil {
 		return err
 	}
@@ -444,6 +422,8 @@ type diagnostics struct {
 	warnings int
 	rendered strings.Builder
 	messages []json.RawMessage // rustc's JSON of each diagnostic kept
+	// incrementalError: rustc reported an error about its incremental state.
+	incrementalError bool
 }
 
 func (d *diagnostics) Write(p []byte) (int, error) {
@@ -481,6 +461,9 @@ func (d *diagnostics) line(line []byte) {
 			// With colours, as on a terminal: the CLI strips them when its
 			// output is not one.
 			io.WriteString(d.w, msg.Rendered)
+			if msg.Level == "error" && strings.Contains(msg.Message, "incremental") {
+				d.incrementalError = true
+			}
 			if len(msg.Spans) > 0 || !summaryRe.MatchString(msg.Message) {
 				if msg.Level == "warning" {
 					d.warnings++

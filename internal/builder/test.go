@@ -121,12 +121,9 @@ func (b *builder) doctestArgs(args []string, d *job.DoctestArgs, own *buildscrip
 	}
 	sort.Strings(native)
 	var deps []string
-	if len(b.job.DepSearch) > 0 {
-		dir := filepath.Join(b.scratch, "deps")
-		if err := linkLibraries(dir, depClosure(b.job.DepSearch)); err != nil {
-			return nil, err
-		}
-		deps = []string{"-L", "dependency=" + dir}
+	// Each output's lib/, as compileWith passes them, not a directory of links.
+	for _, out := range depClosure(b.job.DepSearch) {
+		deps = append(deps, "-L", "dependency="+filepath.Join(out, "lib"))
 	}
 	var out []string
 	out = append(out, args[:d.NativeAt]...)

@@ -78,6 +78,9 @@ func Run(ctx context.Context, o Options) []Finding {
 			fs = append(fs, sandbox(ctx, o.Nix, tc, trusted))
 		}
 	}
+	if nixOK {
+		fs = append(fs, incremental(ctx, o.Nix))
+	}
 	fs = append(fs, cargo(ctx, o.Cargo))
 	if nixOK {
 		fs = append(fs, builders(ctx, o.Nix, o.System, ca, tc)...)

@@ -140,7 +140,9 @@ func (s *session) printTimings(built bool) {
 	line := fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d %s), register %.3fs (%d added)",
 		t.cargo.Seconds(), t.plan.Seconds(), n, report.Plural(n, "unit"), t.register.Seconds(), t.added)
 	if built {
-		line += fmt.Sprintf(", nix build %.3fs", t.build.Seconds())
+		b := t.builders
+		line += fmt.Sprintf(", nix build %.3fs (builders: setup %.3fs, run %.3fs, output %.3fs)",
+			t.build.Seconds(), b["setup"], b["run"], b["output"])
 	}
 	s.cfg.printer().Status("Timings", fmt.Sprintf("%s, peak memory %d MB", line, peakMemoryMB()))
 }

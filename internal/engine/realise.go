@@ -91,7 +91,11 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 		MaxJobs:      cfg.MaxJobs,
 		KeepGoing:    cfg.KeepGoing,
 	}
-	if paths := s.sandboxPaths(); len(paths) > 0 {
+	paths := s.sandboxPaths()
+	if mount := s.incrementalMount(); mount != "" {
+		paths = append(paths, mount)
+	}
+	if len(paths) > 0 {
 		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})
 	}
 	res, err := nixbuild.Run(ctx, opts, t)
@@ -114,6 +118,9 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	for _, drv := range t.Built {
 		if n := nodeOf(drv); n != nil {
 			n.Status, n.Time = plan.StatusBuilt, t.Duration[drv]
+		}
+		for phase, secs := range t.Timings[drv] {
+			s.timings.builders[phase] += secs
 		}
 	}
 	for _, drv := range t.CutOff() {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
@@ -34,9 +35,13 @@ type session struct {
 type timings struct {
 	cargo, plan, register, build time.Duration
 	added                        int // derivations registered by this run
+	// builders sums the phases of the builders that ran (job.Timings).
+	builders job.Timings
 }
 
-func newSession(cfg *Config) *session { return &session{cfg: cfg, stage: "starting"} }
+func newSession(cfg *Config) *session {
+	return &session{cfg: cfg, stage: "starting", timings: timings{builders: job.Timings{}}}
+}
 
 // open connects to the store as cfg.StoreClient says and decides whether
 // derivations are content-addressed.

@@ -4,6 +4,7 @@ package job
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/buildscript"
@@ -46,9 +47,9 @@ type Job struct {
 	// Own is the package's own build-script run, whose directives this unit receives.
 	Own *OwnDirectives `json:"own,omitempty"`
 	// DepSearch lists the outputs of the unit's direct library dependencies. The
-	// builder links the lib/ files of each of them and of every output reached
-	// through their deps/ links into one directory, and gives rustc
-	// `-L dependency=<that directory>` at DepSearchAt in Args.
+	// builder gives rustc `-L dependency=<out>/lib` at DepSearchAt in Args for
+	// each of them and every output reached through their deps/ links (or one
+	// directory holding them all, with a persistent incremental directory).
 	DepSearch   []string `json:"depSearch,omitempty"`
 	DepSearchAt int      `json:"depSearchAt,omitempty"`
 	// ExportDeps makes the builder link DepSearch into the unit's own deps/, so
@@ -68,6 +69,12 @@ type Job struct {
 	// Doctest says where the arguments that build scripts give rustdoc --test
 	// go (RunTest of a doctest only); Own and LinkSearch name those scripts.
 	Doctest *DoctestArgs `json:"doctest,omitempty"`
+
+	// Incremental is the -C incremental= directory in Args (under
+	// plan.IncrementalMount), "" for a unit Cargo compiles from scratch. The
+	// builder uses it when the build sees it, owned by the build's user; else it
+	// compiles in a directory of its scratch space, so the output is the same.
+	Incremental string `json:"incremental,omitempty"`
 
 	// HostPaths are the host paths declared for this package's build
 	// (native.Inputs.SandboxPaths): recorded here so the derivation shows them;
@@ -165,6 +172,16 @@ func DocDir(out string) string { return out + "/share/doc" }
 // PartsDir holds the cross-crate parts of a documented unit (rustdoc --parts-out-dir).
 func PartsDir(out string) string { return out + "/nix-unit/doc.parts" }
 
+// The incremental mount (see plan.IncrementalMount) holds units/<key>/, one
+// persistent directory per unit, and files/, the copies of dependency
+// libraries those directories link to, each kept once.
+
+// IncrementalFiles is the files/ directory next to the units/ directory that
+// holds unitDir.
+func IncrementalFiles(unitDir string) string {
+	return path.Join(path.Dir(path.Dir(unitDir)), "files")
+}
+
 // DirectivesFile holds the parsed directives inside a run output.
 func DirectivesFile(run string) string { return run + "/directives.json" }
 
@@ -186,6 +203,16 @@ type Diagnostics struct {
 // the tool's output: one of rustc's JSON diagnostics each, for Cargo's
 // compiler-message (a failed derivation keeps no output to read them from).
 const DiagnosticPrefix = "cargo-nix-unit-diagnostic: "
+
+// TimingsPrefix starts the last line a builder that succeeded writes to its
+// log: how long its phases took, as JSON (Timings). The CLI takes the line out
+// of the log it shows.
+const TimingsPrefix = "@cargo-nix-unit-timings "
+
+// Timings are the seconds a builder spent in each phase: "setup" (links, the
+// incremental directory, the dependency directory), "run" (rustc or the
+// build script), "output" (moving files, dependency links, diagnostics).
+type Timings map[string]float64
 
 // Encode returns the job as JSON for the derivation environment.
 func (j *Job) Encode() (string, error) {

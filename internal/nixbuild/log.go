@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 )
 
 // Activity and result types of Nix's internal-json log (libutil/logging.hh).
@@ -81,6 +83,8 @@ type Tracker struct {
 	Running     []string                 // drv paths building now, in start order
 	Duration    map[string]time.Duration // drv path → how long its build took
 	Logs        map[string][]string      // drv path → its build log lines
+	// Timings maps a drv path to its builder's phases (job.TimingsPrefix).
+	Timings map[string]job.Timings
 	// Progress is the Builds activity's last count: done, expected, running,
 	// failed. With CA derivations Nix first expects to build every derivation with
 	// a CA input, then lowers the count as they resolve to existing results. After
@@ -99,7 +103,7 @@ type Tracker struct {
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
 	return &Tracker{builds: map[uint64]string{}, started: map[string]time.Time{}, original: map[string]string{},
-		Duration: map[string]time.Duration{}, Logs: map[string][]string{}, now: time.Now}
+		Duration: map[string]time.Duration{}, Logs: map[string][]string{}, Timings: map[string]job.Timings{}, now: time.Now}
 }
 
 // Handle records one event.
@@ -149,6 +153,13 @@ func (t *Tracker) Handle(e Event) {
 		case e.Type == resBuildLogLine:
 			if drv, ok := t.builds[e.ID]; ok {
 				line := e.field(0)
+				if rest, ok := strings.CutPrefix(line, job.TimingsPrefix); ok {
+					var tm job.Timings
+					if json.Unmarshal([]byte(rest), &tm) == nil {
+						t.Timings[drv] = tm
+						break
+					}
+				}
 				t.Logs[drv] = append(t.Logs[drv], line)
 				if t.OnLog != nil {
 					t.OnLog(drv, line)

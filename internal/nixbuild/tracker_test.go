@@ -13,6 +13,7 @@ const sampleLog = `@nix {"action":"start","id":1,"level":0,"parent":0,"text":"",
 @nix {"action":"start","id":2,"level":3,"parent":0,"text":"building '/nix/store/aaa-greeter-0.2.1-lib.drv'","type":105,"fields":["/nix/store/aaa-greeter-0.2.1-lib.drv","",1,1]}
 @nix {"action":"result","fields":[0,2,1,0],"id":1,"type":105}
 @nix {"action":"result","fields":["warning: unused variable"],"id":2,"type":101}
+@nix {"action":"result","fields":["@cargo-nix-unit-timings {\"output\":0.01,\"run\":0.5,\"setup\":0.02}"],"id":2,"type":101}
 @nix {"action":"stop","id":2}
 @nix {"action":"start","id":3,"level":4,"parent":0,"text":"","type":111,"fields":["/nix/store/bbb-app-1.0.0-bin-app.drv","/nix/store/ccc-app-1.0.0-bin-app.drv"]}
 @nix {"action":"result","fields":[1,2,0,0],"id":1,"type":105}
@@ -49,6 +50,9 @@ func TestTracker(t *testing.T) {
 	}
 	if got := tr.Logs[greeter]; !reflect.DeepEqual(got, []string{"warning: unused variable"}) {
 		t.Errorf("log %q", got)
+	}
+	if got := tr.Timings[greeter]; got["run"] != 0.5 || got["setup"] != 0.02 || got["output"] != 0.01 {
+		t.Errorf("builder timings %v", got)
 	}
 	if got := tr.CutOff(); !reflect.DeepEqual(got, []string{"/nix/store/bbb-app-1.0.0-bin-app.drv"}) {
 		t.Errorf("cut off %q", got)

@@ -20,11 +20,6 @@ type allowance struct {
 // the planner, or a new entry here with its reason.
 var allowlist = []allowance{
 	{
-		id:     "incremental",
-		reason: "Cargo compiles workspace members with -C incremental=<target>/incremental in dev; each derivation builds from scratch and its output must not depend on a cache",
-		apply:  func(c, _ *normInv) bool { return dropPair(&c.Args, "-C", "incremental=") },
-	},
-	{
 		id:     "rmeta-externs",
 		reason: "Cargo pipelines: an rlib's dependents start on its .rmeta; a derivation's output exists only once complete, so the plan passes the .rlib (a checked library's .rmeta is all there is, on both sides)",
 		apply: func(c, p *normInv) bool {
@@ -41,7 +36,7 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "dependency-dirs",
-		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder links the closure's libraries (found through the direct ones' deps/ links, job.DepSearch) into one directory of its own and passes that at build time",
+		reason: "Cargo has one deps directory for all units (-L dependency=<target>/deps, given even without dependencies); each unit's output is its own store path, so the builder passes the lib/ directory of every output of the closure (found through the direct ones' deps/ links, job.DepSearch), or its incremental directory's mirror of them, at build time",
 		apply: func(c, p *normInv) bool {
 			a := dropPair(&c.Args, "-L", "dependency={deps}")
 			b := dropPair(&p.Args, "-L", "dependency={deps}")

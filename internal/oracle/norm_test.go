@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/unitgraph"
 )
 
@@ -27,7 +28,10 @@ type normaliser struct {
 
 var (
 	hashArg = regexp.MustCompile(`^(metadata=|extra-filename=-)[0-9a-f]{16}$`)
-	planOut = regexp.MustCompile(`/OUT/(\d+)(/out|/bin/build-script-[\w-]+|/lib/lib(\w+)-[0-9a-f]{16}\.(\w+)|/lib)`)
+	// The plan's unit directory under the incremental mount; Cargo's is
+	// <target>/<profile>/incremental, shared by the units (cargoPaths).
+	planIncremental = regexp.MustCompile(`^incremental=` + regexp.QuoteMeta(plan.IncrementalMount) + `/units/[\w.+-]+$`)
+	planOut         = regexp.MustCompile(`/OUT/(\d+)(/out|/bin/build-script-[\w-]+|/lib/lib(\w+)-[0-9a-f]{16}\.(\w+)|/lib)`)
 )
 
 // cargo normalises a command Cargo ran: everything under its target directory.
@@ -90,6 +94,7 @@ func (n *normaliser) plan(inv invocation, i int) *normInv {
 	}
 	out := &normInv{Program: sub(inv.Program), Env: map[string]string{}}
 	for _, a := range inv.Args {
+		a = planIncremental.ReplaceAllString(a, "incremental={incremental}")
 		out.Args = append(out.Args, hashArg.ReplaceAllString(sub(a), "$1{hash}"))
 	}
 	fixOutDir(out.Args)

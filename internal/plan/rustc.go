@@ -179,6 +179,10 @@ func (c *planner) rustcJob(i int, out Out) (*job.Job, error) {
 	if l := c.linker(u); l != "" {
 		a = append(a, "-C", "linker="+l)
 	}
+	if dir := c.IncrementalDir(i); dir != "" {
+		a = append(a, "-C", "incremental="+dir)
+		j.Incremental = dir
+	}
 	if u.Profile.Strip != "" && u.Profile.Strip != "none" {
 		a = append(a, "-C", "strip="+string(u.Profile.Strip))
 	}

@@ -109,8 +109,8 @@ func (s *session) add(ctx context.Context) (int, error) {
 	for _, t := range s.gathered.Trees {
 		paths = append(paths, t.Path)
 	}
-	paths = append(paths, fetchPaths(s.plan.Fetches)...)
-	drvs := append(fetchDrvs(s.plan.Fetches), s.plan.Drvs()...)
+	paths = append(paths, s.plan.FetchPaths()...)
+	drvs := append(s.plan.FetchDrvs(), s.plan.Drvs()...)
 	for _, d := range drvs {
 		paths = append(paths, d.Path)
 	}
@@ -143,8 +143,15 @@ func (s *session) add(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	if err := addCrates(ctx, s.store, s.plan.Fetches, s.gathered.Crates, valid); err != nil {
-		return 0, err
+	// The .crate files the store lacks, from Cargo's cache (by checksum): Nix
+	// needs neither fetch to build, since the unpacked tree is there, so a
+	// .crate missing from Cargo's cache is left out.
+	for _, f := range s.plan.Fetches {
+		if file := s.gathered.Crates[f.Origin.Checksum]; file != "" && !valid[f.Crate.Out] {
+			if err := store.AddCrate(ctx, s.store, f.Crate.Name, file, f.Crate.Out, f.Origin.Checksum); err != nil {
+				return 0, err
+			}
+		}
 	}
 	added := 0
 	for _, d := range drvs {

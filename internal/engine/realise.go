@@ -12,6 +12,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 )
 
@@ -103,12 +104,14 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	if err != nil && ctx.Err() == nil {
 		if line, ok := nixbuild.BuilderFailure(err.Error()); ok {
 			if line == nixbuild.NoMachine {
-				printNotices(pr, t) // which requirements no builder met
+				pr.Notes(share.Notices(t.Warnings)) // which requirements no builder met
 			}
 			return "", fmt.Errorf("%s", line)
 		}
 	}
-	printNotices(pr, t)
+	// Nix's warnings (an unreachable substituter, unsigned substitutes, ...):
+	// Nix builds what a substituter failed to supply, so none stops the build.
+	pr.Notes(share.Notices(t.Warnings))
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", s.interrupted(t, err)
@@ -128,13 +131,16 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 			n.Status = plan.StatusCutOff
 		}
 	}
-	markSubstituted(p, t)
+	share.MarkSubstituted(p.Nodes, t.Substituted)
 	if len(res.OutPaths) == 0 {
 		return "", fmt.Errorf("nix build printed no output path for %s", p.Result.Drv.Path)
 	}
 	p.Result.Out = res.OutPaths[0]
 	if s.ca {
-		s.noticeMissingRealisations(ctx, t)
+		resolve := func() error { _, err := s.resolveOutputs(ctx); return err }
+		if note := share.MissingRealisations(ctx, cfg.Nix, p.Nodes, t.Warnings, resolve); note != "" {
+			pr.Status("Note", note)
+		}
 	}
 	return p.Result.Out, nil
 }

@@ -73,7 +73,7 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 	sum.Print(pr)
 	s.printTimings(true)
 	printLink(cfg, out)
-	printDocPages(cfg, s.plan.DocPages(), out)
+	report.DocPages(cfg.printer(), cfg.resultBase(out), s.plan.DocPages())
 	// The stamp first: the record is written under target/, which its
 	// fingerprint watches. A command running more after the build keeps none.
 	if plain {

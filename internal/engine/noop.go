@@ -39,7 +39,7 @@ func replay(cfg *Config, path string, start time.Time) bool {
 		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
 	s.Print(pr)
 	printLink(cfg, st.Result.Out)
-	printDocPages(cfg, st.Result.DocPages, st.Result.Out)
+	report.DocPages(cfg.printer(), cfg.resultBase(st.Result.Out), st.Result.DocPages)
 	printResult(cfg, st.Result.Out)
 	return true
 }

@@ -40,11 +40,7 @@ func Test(ctx context.Context, cfg *Config, opts TestOptions) error {
 // exe is where the user finds test unit n's executable: in the result link,
 // or the result's store path without one.
 func (s *session) exe(out string, n *plan.Node) string {
-	base := out
-	if !s.cfg.NoLink {
-		base = s.cfg.OutLink
-	}
-	return filepath.Join(base, plan.TestPath(n))
+	return filepath.Join(s.cfg.resultBase(out), plan.TestPath(n))
 }
 
 func (s *session) test(ctx context.Context, out string, opts TestOptions) error {

@@ -61,7 +61,7 @@ func (s *session) saveStamp(path, out string, start time.Time) {
 	}
 	sort.Strings(in.Dirs)
 	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
-	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, hostRustc(s.gathered.Toolchain), s.gathered.Builder.Dir)
+	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, s.gathered.Toolchain.HostRustc(), s.gathered.Builder.Dir)
 	// The walk of Dirs sees files come and go, but not a new member outside them.
 	in.Layout = gather.LayoutPaths(p.Input.Graph)
 

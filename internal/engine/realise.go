@@ -181,7 +181,7 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 		}
 		if tc := s.gathered.Toolchain; !tc.InStore && strings.Contains(msg, "No such file or directory") {
 			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				hostUse(tc), strings.Join(tc.SandboxPaths, " "))
+				tc.HostUse(), strings.Join(tc.SandboxPaths, " "))
 		}
 		return fmt.Errorf("%s", msg)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
 )
@@ -102,11 +103,13 @@ func (s *session) register(ctx context.Context) error {
 
 func (s *session) add(ctx context.Context) (int, error) {
 	builder := s.gathered.Builder
-	paths := []string{builder.Path}
+	// The toolchain's store copy (if any) and the sources, staged and added.
+	trees := s.gathered.Trees
 	if c := s.gathered.Toolchain.Copy; c != nil {
-		paths = append(paths, c.Path)
+		trees = append([]*source.Tree{c}, trees...)
 	}
-	for _, t := range s.gathered.Trees {
+	paths := []string{builder.Path}
+	for _, t := range trees {
 		paths = append(paths, t.Path)
 	}
 	paths = append(paths, s.plan.FetchPaths()...)
@@ -128,10 +131,7 @@ func (s *session) add(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := addToolchain(ctx, s.store, s.gathered.Toolchain.Copy, valid, tmp); err != nil {
-		return 0, err
-	}
-	for _, t := range s.gathered.Trees {
+	for _, t := range trees {
 		if valid[t.Path] {
 			continue
 		}

@@ -62,7 +62,7 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 		if n := nodeOf(drv); n != nil {
 			pr.Status(report.Verb(n), n.String())
 			if pr.Verbose {
-				pr.Status("Running", "`"+s.commandLine(n)+"`")
+				pr.Status("Running", "`"+run.Quote(n.Command())+"`")
 			}
 		}
 		bar()
@@ -153,16 +153,6 @@ func (s *session) sandboxPaths() []string {
 		paths = append(paths, tc.SandboxPaths...)
 	}
 	return append(paths, s.plan.HostPaths...)
-}
-
-// commandLine is n's process as `cargo build -v` shows it.
-func (s *session) commandLine(n *plan.Node) string {
-	r := n.Replacer(func(d *plan.Node) string { return d.Drv.Ref }, func(src *plan.Source) string { return src.Path })
-	words := append([]string{n.Job.Program}, n.Job.Args...)
-	for k, w := range words {
-		words[k] = r.Replace(w)
-	}
-	return run.Quote(words)
 }
 
 // explainFailure names the failing units and shows their logs (rustc's

@@ -155,8 +155,8 @@ func (s *session) sandboxPaths() []string {
 	return append(paths, s.plan.HostPaths...)
 }
 
-// explainFailure names the failing units and shows their logs (rustc's
-// diagnostics, a build script's stderr) instead of Nix's last-ten-lines summary.
+// explainFailure names the failing units and shows their logs
+// (report.FailedBuilds), or says what Nix's own error means.
 func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(string) *plan.Node, color bool) error {
 	failed := t.FailedDrvs()
 	if len(failed) == 0 {
@@ -175,16 +175,7 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 		}
 		return fmt.Errorf("%s", msg)
 	}
-	var units []report.Failure
-	for _, drv := range failed {
-		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
-		if n := nodeOf(drv); n != nil {
-			f.Label, f.Node = n.String(), n
-			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
-		}
-		units = append(units, f)
-	}
-	return report.Failed(units, color)
+	return report.FailedBuilds(failed, t.Logs, nodeOf, nixbuild.DrvName, s.plan.Input.Graph.Workspace.WorkspaceRoot, color)
 }
 
 // nixDaemonLost is how Nix 2.26 reports a daemon that died during a build

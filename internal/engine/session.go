@@ -2,10 +2,8 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/derivation"
@@ -48,12 +46,12 @@ func newSession(cfg *Config) *session {
 // derivations are content-addressed.
 func (s *session) open(ctx context.Context) error {
 	s.stage = "connecting to the Nix store"
-	st, closeStore, err := openStore(ctx, s.cfg)
+	st, closeStore, err := daemon.OpenStore(ctx, s.cfg.StoreClient, s.cfg.Nix, s.cfg.Stderr)
 	if err != nil {
 		return err
 	}
 	s.store, s.close = st, closeStore
-	if s.ca, err = resolveCA(ctx, s.cfg.CAMode, st, s.cfg.System); err != nil {
+	if s.ca, err = store.ResolveCA(ctx, s.cfg.CAMode, st, s.cfg.System); err != nil {
 		return store.ReadOnly(err)
 	}
 	return nil
@@ -164,51 +162,4 @@ func (s *session) add(ctx context.Context) (int, error) {
 		added++
 	}
 	return added, nil
-}
-
-// openStore connects to the store as cfg.StoreClient says; auto falls back to
-// the nix CLI, with a notice, when the daemon protocol is not available.
-func openStore(ctx context.Context, cfg *Config) (store.Store, func() error, error) {
-	if cfg.StoreClient != "cli" {
-		d, err := daemon.Open(ctx, cfg.Nix, store.Features, cfg.Stderr)
-		if err == nil {
-			return d, d.Close, nil
-		}
-		// An unreachable daemon or a read-only store fails nix derivation add
-		// too: one error, no notice.
-		var ue *daemon.UnreachableError
-		var ro *store.ReadOnlyError
-		if err = store.ReadOnly(err); cfg.StoreClient == "daemon" || errors.As(err, &ue) || errors.As(err, &ro) {
-			return nil, nil, err
-		}
-		// The reason may follow on the next lines (a spawned daemon's stderr).
-		reason := strings.Join(strings.Fields(err.Error()), " ")
-		fmt.Fprintf(cfg.Stderr, "%12s cannot use the Nix daemon protocol (%s); using nix derivation add\n", "Note", reason)
-	}
-	// A daemon socket NIX_REMOTE names that nobody answers fails every `nix`
-	// call: the daemon client's one error, not Nix's two lines per call.
-	if err := daemon.CheckSocket(daemon.ResolveAddress(os.Getenv)); err != nil {
-		return nil, nil, err
-	}
-	st, err := store.NewCLI(ctx, cfg.Nix)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, func() error { return nil }, nil
-}
-
-// resolveCA decides from mode whether derivations are content-addressed;
-// `auto` probes the store, which decides whether it accepts floating
-// content-addressed derivations. build and graph share it, so graph shows the
-// derivation paths build registers.
-func resolveCA(ctx context.Context, mode string, st store.Store, system string) (bool, error) {
-	switch mode {
-	case "on":
-		return true, nil
-	case "off":
-		return false, nil
-	case "auto", "":
-		return store.ProbeCA(ctx, st, system, "")
-	}
-	return false, fmt.Errorf("--content-addressed=%s: want auto, on or off", mode)
 }

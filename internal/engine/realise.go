@@ -23,7 +23,7 @@ import (
 func (s *session) realise(ctx context.Context) (string, error) {
 	s.stage = "building"
 	start := time.Now()
-	defer func() { s.timings.build += time.Since(start) }()
+	defer func() { s.timings.Build += time.Since(start) }()
 	out, err := s.nixBuild(ctx)
 	var failed *report.BuildError
 	if err != nil && !errors.As(err, &failed) && ctx.Err() == nil && store.Collected(err) {
@@ -123,7 +123,7 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 			n.Status, n.Time = plan.StatusBuilt, t.Duration[drv]
 		}
 		for phase, secs := range t.Timings[drv] {
-			s.timings.builders[phase] += secs
+			s.timings.Builders[phase] += secs
 		}
 	}
 	for _, drv := range t.CutOff() {

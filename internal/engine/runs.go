@@ -22,7 +22,7 @@ func (s *session) realiseRuns(ctx context.Context, runs []*plan.Node) (map[*plan
 		return nil, nil
 	}
 	start := time.Now()
-	defer func() { s.timings.build += time.Since(start) }()
+	defer func() { s.timings.Build += time.Since(start) }()
 	// Most runs are usually in the store already: no nix build for them.
 	if err := s.runOutputs(ctx, runs); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/gather"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/source"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store/daemon"
@@ -26,20 +27,11 @@ type session struct {
 
 	gathered *gather.Result
 	plan     *plan.Plan
-	timings  timings
-}
-
-// timings split the tool's time between Cargo's answers, its own planning,
-// registration and nix build.
-type timings struct {
-	cargo, plan, register, build time.Duration
-	added                        int // derivations registered by this run
-	// builders sums the phases of the builders that ran (job.Timings).
-	builders job.Timings
+	timings  report.Timings
 }
 
 func newSession(cfg *Config) *session {
-	return &session{cfg: cfg, stage: "starting", timings: timings{builders: job.Timings{}}}
+	return &session{cfg: cfg, stage: "starting", timings: report.Timings{Builders: job.Timings{}}}
 }
 
 // open connects to the store as cfg.StoreClient says and decides whether
@@ -80,7 +72,7 @@ func (s *session) prepare(ctx context.Context) error {
 		return err
 	}
 	s.gathered, s.plan = g, p
-	s.timings.cargo, s.timings.plan = g.Cargo, time.Since(start)-g.Cargo
+	s.timings.Cargo, s.timings.Plan = g.Cargo, time.Since(start)-g.Cargo
 	return nil
 }
 
@@ -94,8 +86,8 @@ func (s *session) register(ctx context.Context) error {
 		fmt.Fprintf(s.cfg.Stderr, "warning: a derivation was garbage-collected during registration; registering again\n")
 		added, err = s.add(ctx)
 	}
-	s.timings.added += added
-	s.timings.register += time.Since(start)
+	s.timings.Added += added
+	s.timings.Register += time.Since(start)
 	return store.ReadOnly(err)
 }
 

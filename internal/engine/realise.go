@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
@@ -40,23 +39,9 @@ func (s *session) realise(ctx context.Context) (string, error) {
 func (s *session) nixBuild(ctx context.Context) (string, error) {
 	cfg, p := s.cfg, s.plan
 	pr := cfg.printer()
-	byDrv := make(map[string]*plan.Node, len(p.Nodes))
-	for _, n := range p.Nodes {
-		byDrv[n.Drv.Path] = n
-		n.Status, n.Time = plan.StatusCached, 0
-	}
-	t := nixbuild.NewTracker()
-	// Nix builds a content-addressed derivation as the derivation it resolves
-	// to: its log names that one.
-	nodeOf := func(drv string) *plan.Node { return byDrv[t.Original(drv)] }
+	t, byDrv, nodeOf := s.tracker(p.Nodes, true)
 	bar := func() {
-		var running []string
-		for _, drv := range t.Running {
-			if n := nodeOf(drv); n != nil {
-				running = append(running, n.Unit.Package.Name)
-			}
-		}
-		pr.Bar(t.Progress[0], t.Progress[1], running)
+		pr.Bar(t.Progress[0], t.Progress[1], running(t, nodeOf, func(n *plan.Node) string { return n.Unit.Package.Name }))
 	}
 	t.OnStart = func(drv string) {
 		if n := nodeOf(drv); n != nil {
@@ -69,21 +54,6 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	}
 	t.OnStop = func(string) { bar() }
 	t.OnProgress = bar
-	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) {
-			if report.ReplayedDiagnostic(line) {
-				return
-			}
-			if !pr.Color {
-				line = ansi.Strip(line)
-			}
-			name := nixbuild.DrvName(drv)
-			if n := nodeOf(drv); n != nil {
-				name = n.Name
-			}
-			pr.Line(name + "> " + line)
-		}
-	}
 	opts := nixbuild.Options{
 		Nix:          cfg.Nix,
 		Installables: []string{p.Result.Drv.Path + "^out"},

@@ -9,7 +9,7 @@ import (
 )
 
 // corpusCrates is how many crates the corpus uses, one line of output each:
-// the README's "28 of 28 crates match".
+// docs/tests.md's "28 of 28 crates match".
 const corpusCrates = 28
 
 // The crate corpus (testdata/corpus: 28 widely used crates from Debian, with
@@ -24,7 +24,7 @@ func TestCorpusMatchesCargo(t *testing.T) {
 		t.Fatalf("copying the corpus: %v\n%s", err, out)
 	}
 	if n := corpusDependencies(t, filepath.Join(ws, "Cargo.toml")); n != corpusCrates {
-		t.Fatalf("the corpus depends on %d crates; the README and this test say %d", n, corpusCrates)
+		t.Fatalf("the corpus depends on %d crates; docs/tests.md and this test say %d", n, corpusCrates)
 	}
 	// One target directory: cargo test then builds only the corpus's tests.
 	target := filepath.Join(t.TempDir(), "target")

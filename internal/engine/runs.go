@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/outputs"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
@@ -63,11 +62,7 @@ func (s *session) runOutputs(ctx context.Context, runs []*plan.Node) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	drvs := make([]outputs.Derivation, len(runs))
-	for i, n := range runs {
-		drvs[i] = outputs.Derivation{Path: n.Drv.Path, Out: n.Drv.Out}
-	}
-	st, err := outputs.Query(ctx, s.store, s.cfg.Nix, drvs)
+	st, err := s.queryOutputs(ctx, runs)
 	if err != nil {
 		return err
 	}

@@ -69,11 +69,11 @@ func (s *session) build(ctx context.Context, plain bool) (string, error) {
 		}
 	}
 	sum := report.Summarize(s.plan, out, time.Since(start))
-	sum.Registered = s.timings.added
+	sum.Registered = s.timings.Added
 	sum.Print(pr)
 	s.printTimings(true)
 	printLink(cfg, out)
-	printDocPages(cfg, s.plan.DocPages(), out)
+	report.DocPages(cfg.printer(), cfg.resultBase(out), s.plan.DocPages())
 	// The stamp first: the record is written under target/, which its
 	// fingerprint watches. A command running more after the build keeps none.
 	if plain {
@@ -132,19 +132,9 @@ func printResult(cfg *Config, out string) {
 }
 
 func (s *session) printTimings(built bool) {
-	if !s.cfg.Timings {
-		return
+	if s.cfg.Timings {
+		s.timings.Print(s.cfg.printer(), len(s.plan.Nodes), built)
 	}
-	t := s.timings
-	n := len(s.plan.Nodes)
-	line := fmt.Sprintf("unit graph %.3fs, plan %.3fs (%d %s), register %.3fs (%d added)",
-		t.cargo.Seconds(), t.plan.Seconds(), n, report.Plural(n, "unit"), t.register.Seconds(), t.added)
-	if built {
-		b := t.builders
-		line += fmt.Sprintf(", nix build %.3fs (builders: setup %.3fs, run %.3fs, output %.3fs)",
-			t.build.Seconds(), b["setup"], b["run"], b["output"])
-	}
-	s.cfg.printer().Status("Timings", fmt.Sprintf("%s, peak memory %d MB", line, peakMemoryMB()))
 }
 
 // interruption turns an error of a cancelled command into an

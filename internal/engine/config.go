@@ -46,3 +46,12 @@ func (c *Config) printer() *report.Printer {
 	}
 	return c.Printer
 }
+
+// resultBase is where the user finds the result: its link, or its store path
+// out without one.
+func (c *Config) resultBase(out string) string {
+	if c.NoLink {
+		return out
+	}
+	return c.OutLink
+}

@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/cache"
@@ -28,18 +26,9 @@ func replay(cfg *Config, path string, start time.Time) bool {
 	if !st.Fresh(cfg.Args, cfg.Environ) {
 		return false
 	}
-	pr := cfg.printer()
-	if pr.Verbose {
-		for _, u := range st.Result.Units {
-			pr.Status("Fresh", u)
-		}
-	}
-	pr.Diagnostics(st.Result.Warnings)
-	s := &report.Summary{Out: st.Result.Out, Units: len(st.Result.Units), Cached: len(st.Result.Units),
-		Elapsed: time.Since(start), Profile: st.Result.Profile, Traits: st.Result.Traits}
-	s.Print(pr)
+	report.Replayed(cfg.printer(), &st.Result, time.Since(start))
 	printLink(cfg, st.Result.Out)
-	printDocPages(cfg, st.Result.DocPages, st.Result.Out)
+	report.DocPages(cfg.printer(), cfg.resultBase(st.Result.Out), st.Result.DocPages)
 	printResult(cfg, st.Result.Out)
 	return true
 }
@@ -47,40 +36,22 @@ func replay(cfg *Config, path string, start time.Time) bool {
 // saveStamp records the finished build for the next run's no-op check, unless
 // an input changed while this build read it.
 func (s *session) saveStamp(path, out string, start time.Time) {
-	cfg, p := s.cfg, s.plan
+	cfg, g := s.cfg, s.plan.Input.Graph
 	cwd, _ := os.Getwd()
-	var in cache.Inputs
-	dirs := map[string]bool{}
-	for _, n := range p.Nodes {
-		if pkg := n.Unit.Package; pkg.IsPath() {
-			dirs[pkg.Dir()] = true
-		}
+	in := cache.Inputs{
+		Dirs:  s.plan.PackageDirs(),
+		Skip:  gather.WrittenPaths(g, cfg.Gather.OutLink),
+		Files: gather.SettingsFiles(cwd, g, &cfg.Gather, s.gathered.Toolchain.HostRustc(), s.gathered.Builder.Dir),
+		// The walk of Dirs sees files come and go, but not a new member outside them.
+		Layout: gather.LayoutPaths(g),
 	}
-	for d := range dirs {
-		in.Dirs = append(in.Dirs, d)
-	}
-	sort.Strings(in.Dirs)
-	in.Skip = gather.WrittenPaths(p.Input.Graph, cfg.Gather.OutLink)
-	in.Files = gather.SettingsFiles(cwd, p.Input.Graph, &cfg.Gather, hostRustc(s.gathered.Toolchain), s.gathered.Builder.Dir)
-	// The walk of Dirs sees files come and go, but not a new member outside them.
-	in.Layout = gather.LayoutPaths(p.Input.Graph)
-
-	res := cache.Result{Out: out}
-	res.Profile, res.Traits = report.Profile(p)
+	link := ""
 	if !cfg.NoLink {
 		if abs, err := filepath.Abs(cfg.OutLink); err == nil {
-			res.OutLink = abs
+			link = abs
 		}
 	}
-	for _, n := range p.Nodes {
-		res.Units = append(res.Units, n.String())
-	}
-	res.DocPages = p.DocPages()
-	var w bytes.Buffer
-	if report.Warnings(&w, p, out, true) == nil {
-		res.Warnings = w.String()
-	}
-	st := &cache.Stamp{Inputs: in, Result: res}
+	st := &cache.Stamp{Inputs: in, Result: report.StampResult(s.plan, out, link)}
 	key, newest, err := cache.Fingerprint(cfg.Args, cfg.Environ, in)
 	if err != nil || !newest.Before(start) {
 		cache.RemoveStamp(path)

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/report"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/run"
+	"github.com/cargo-nix-unit/cargo-nix-unit/internal/share"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/store"
 )
 
@@ -22,7 +22,7 @@ import (
 func (s *session) realise(ctx context.Context) (string, error) {
 	s.stage = "building"
 	start := time.Now()
-	defer func() { s.timings.build += time.Since(start) }()
+	defer func() { s.timings.Build += time.Since(start) }()
 	out, err := s.nixBuild(ctx)
 	var failed *report.BuildError
 	if err != nil && !errors.As(err, &failed) && ctx.Err() == nil && store.Collected(err) {
@@ -39,50 +39,21 @@ func (s *session) realise(ctx context.Context) (string, error) {
 func (s *session) nixBuild(ctx context.Context) (string, error) {
 	cfg, p := s.cfg, s.plan
 	pr := cfg.printer()
-	byDrv := make(map[string]*plan.Node, len(p.Nodes))
-	for _, n := range p.Nodes {
-		byDrv[n.Drv.Path] = n
-		n.Status, n.Time = plan.StatusCached, 0
-	}
-	t := nixbuild.NewTracker()
-	// Nix builds a content-addressed derivation as the derivation it resolves
-	// to: its log names that one.
-	nodeOf := func(drv string) *plan.Node { return byDrv[t.Original(drv)] }
+	t, byDrv, nodeOf := s.tracker(p.Nodes, true)
 	bar := func() {
-		var running []string
-		for _, drv := range t.Running {
-			if n := nodeOf(drv); n != nil {
-				running = append(running, n.Unit.Package.Name)
-			}
-		}
-		pr.Bar(t.Progress[0], t.Progress[1], running)
+		pr.Bar(t.Progress[0], t.Progress[1], running(t, nodeOf, func(n *plan.Node) string { return n.Unit.Package.Name }))
 	}
 	t.OnStart = func(drv string) {
 		if n := nodeOf(drv); n != nil {
 			pr.Status(report.Verb(n), n.String())
 			if pr.Verbose {
-				pr.Status("Running", "`"+s.commandLine(n)+"`")
+				pr.Status("Running", "`"+run.Quote(n.Command())+"`")
 			}
 		}
 		bar()
 	}
 	t.OnStop = func(string) { bar() }
 	t.OnProgress = bar
-	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) {
-			if report.ReplayedDiagnostic(line) {
-				return
-			}
-			if !pr.Color {
-				line = ansi.Strip(line)
-			}
-			name := nixbuild.DrvName(drv)
-			if n := nodeOf(drv); n != nil {
-				name = n.Name
-			}
-			pr.Line(name + "> " + line)
-		}
-	}
 	opts := nixbuild.Options{
 		Nix:          cfg.Nix,
 		Installables: []string{p.Result.Drv.Path + "^out"},
@@ -103,12 +74,14 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 	if err != nil && ctx.Err() == nil {
 		if line, ok := nixbuild.BuilderFailure(err.Error()); ok {
 			if line == nixbuild.NoMachine {
-				printNotices(pr, t) // which requirements no builder met
+				pr.Notes(share.Notices(t.Warnings)) // which requirements no builder met
 			}
 			return "", fmt.Errorf("%s", line)
 		}
 	}
-	printNotices(pr, t)
+	// Nix's warnings (an unreachable substituter, unsigned substitutes, ...):
+	// Nix builds what a substituter failed to supply, so none stops the build.
+	pr.Notes(share.Notices(t.Warnings))
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", s.interrupted(t, err)
@@ -120,7 +93,7 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 			n.Status, n.Time = plan.StatusBuilt, t.Duration[drv]
 		}
 		for phase, secs := range t.Timings[drv] {
-			s.timings.builders[phase] += secs
+			s.timings.Builders[phase] += secs
 		}
 	}
 	for _, drv := range t.CutOff() {
@@ -128,13 +101,16 @@ func (s *session) nixBuild(ctx context.Context) (string, error) {
 			n.Status = plan.StatusCutOff
 		}
 	}
-	markSubstituted(p, t)
+	share.MarkSubstituted(p.Nodes, t.Substituted)
 	if len(res.OutPaths) == 0 {
 		return "", fmt.Errorf("nix build printed no output path for %s", p.Result.Drv.Path)
 	}
 	p.Result.Out = res.OutPaths[0]
 	if s.ca {
-		s.noticeMissingRealisations(ctx, t)
+		resolve := func() error { _, err := s.resolveOutputs(ctx); return err }
+		if note := share.MissingRealisations(ctx, cfg.Nix, p.Nodes, t.Warnings, resolve); note != "" {
+			pr.Status("Note", note)
+		}
 	}
 	return p.Result.Out, nil
 }
@@ -149,18 +125,8 @@ func (s *session) sandboxPaths() []string {
 	return append(paths, s.plan.HostPaths...)
 }
 
-// commandLine is n's process as `cargo build -v` shows it.
-func (s *session) commandLine(n *plan.Node) string {
-	r := n.Replacer(func(d *plan.Node) string { return d.Drv.Ref }, func(src *plan.Source) string { return src.Path })
-	words := append([]string{n.Job.Program}, n.Job.Args...)
-	for k, w := range words {
-		words[k] = r.Replace(w)
-	}
-	return run.Quote(words)
-}
-
-// explainFailure names the failing units and shows their logs (rustc's
-// diagnostics, a build script's stderr) instead of Nix's last-ten-lines summary.
+// explainFailure names the failing units and shows their logs
+// (report.FailedBuilds), or says what Nix's own error means.
 func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(string) *plan.Node, color bool) error {
 	failed := t.FailedDrvs()
 	if len(failed) == 0 {
@@ -175,20 +141,11 @@ func (s *session) explainFailure(t *nixbuild.Tracker, err error, nodeOf func(str
 		}
 		if tc := s.gathered.Toolchain; !tc.InStore && strings.Contains(msg, "No such file or directory") {
 			msg += fmt.Sprintf("\nnote: %s; builds need `sandbox = false`, or these directories in `extra-sandbox-paths` (cargo-nix-unit passes them, but only a trusted user may): %s",
-				hostUse(tc), strings.Join(tc.SandboxPaths, " "))
+				tc.HostUse(), strings.Join(tc.SandboxPaths, " "))
 		}
 		return fmt.Errorf("%s", msg)
 	}
-	var units []report.Failure
-	for _, drv := range failed {
-		f := report.Failure{Label: nixbuild.DrvName(drv), Drv: drv, Log: t.Logs[drv]}
-		if n := nodeOf(drv); n != nil {
-			f.Label, f.Node = n.String(), n
-			f.Note = report.FailureNote(n, s.plan.Input.Graph.Workspace.WorkspaceRoot, f.Log)
-		}
-		units = append(units, f)
-	}
-	return report.Failed(units, color)
+	return report.FailedBuilds(failed, t.Logs, nodeOf, nixbuild.DrvName, s.plan.Input.Graph.Workspace.WorkspaceRoot, color)
 }
 
 // nixDaemonLost is how Nix 2.26 reports a daemon that died during a build

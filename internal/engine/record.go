@@ -29,11 +29,7 @@ func (s *session) lastBuild() *lastbuild.Record {
 // (content-addressed outputs are known once realised) and whether the .drv is
 // registered and the output valid.
 func (s *session) resolveOutputs(ctx context.Context) (*outputs.Status, error) {
-	drvs := make([]outputs.Derivation, len(s.plan.Nodes))
-	for i, n := range s.plan.Nodes {
-		drvs[i] = outputs.Derivation{Path: n.Drv.Path, Out: n.Drv.Out}
-	}
-	st, err := outputs.Query(ctx, s.store, s.cfg.Nix, drvs)
+	st, err := s.queryOutputs(ctx, s.plan.Nodes)
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +39,15 @@ func (s *session) resolveOutputs(ctx context.Context) (*outputs.Status, error) {
 		}
 	}
 	return st, nil
+}
+
+// queryOutputs asks the store what it holds of nodes' derivations.
+func (s *session) queryOutputs(ctx context.Context, nodes []*plan.Node) (*outputs.Status, error) {
+	drvs := make([]outputs.Derivation, len(nodes))
+	for i, n := range nodes {
+		drvs[i] = outputs.Derivation{Path: n.Drv.Path, Out: n.Drv.Out}
+	}
+	return outputs.Query(ctx, s.store, s.cfg.Nix, drvs)
 }
 
 // Prepared is a plan whose derivations are written, and what the store holds

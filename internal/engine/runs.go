@@ -6,9 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/nixbuild"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/outputs"
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
 )
 
@@ -22,7 +20,7 @@ func (s *session) realiseRuns(ctx context.Context, runs []*plan.Node) (map[*plan
 		return nil, nil
 	}
 	start := time.Now()
-	defer func() { s.timings.build += time.Since(start) }()
+	defer func() { s.timings.Build += time.Since(start) }()
 	// Most runs are usually in the store already: no nix build for them.
 	if err := s.runOutputs(ctx, runs); err != nil {
 		return nil, err
@@ -64,11 +62,7 @@ func (s *session) runOutputs(ctx context.Context, runs []*plan.Node) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	drvs := make([]outputs.Derivation, len(runs))
-	for i, n := range runs {
-		drvs[i] = outputs.Derivation{Path: n.Drv.Path, Out: n.Drv.Out}
-	}
-	st, err := outputs.Query(ctx, s.store, s.cfg.Nix, drvs)
+	st, err := s.queryOutputs(ctx, runs)
 	if err != nil {
 		return err
 	}
@@ -90,39 +84,17 @@ func (s *session) runOutputs(ctx context.Context, runs []*plan.Node) error {
 func (s *session) buildRuns(ctx context.Context, runs []*plan.Node) (map[*plan.Node][]string, error) {
 	cfg := s.cfg
 	pr := cfg.printer()
-	byDrv := make(map[string]*plan.Node, len(runs))
 	installables := make([]string, 0, len(runs))
 	for _, n := range runs {
-		byDrv[n.Drv.Path] = n
-		n.Status, n.Time = plan.StatusCached, 0
 		installables = append(installables, n.Drv.Path+"^out")
 	}
-	t := nixbuild.NewTracker()
-	nodeOf := func(drv string) *plan.Node { return byDrv[t.Original(drv)] }
+	t, byDrv, nodeOf := s.tracker(runs, false)
 	bar := func() {
-		var running []string
-		for _, drv := range t.Running {
-			if n := nodeOf(drv); n != nil {
-				running = append(running, n.Name)
-			}
-		}
-		pr.Progress("Testing", t.Progress[0], t.Progress[1], running)
+		pr.Progress("Testing", t.Progress[0], t.Progress[1], running(t, nodeOf, func(n *plan.Node) string { return n.Name }))
 	}
 	t.OnStart = func(string) { bar() }
 	t.OnStop = func(string) { bar() }
 	t.OnProgress = bar
-	if cfg.BuildLogs {
-		t.OnLog = func(drv, line string) {
-			if !pr.Color {
-				line = ansi.Strip(line)
-			}
-			name := nixbuild.DrvName(drv)
-			if n := nodeOf(drv); n != nil {
-				name = n.Name
-			}
-			pr.Line(name + "> " + line)
-		}
-	}
 	opts := nixbuild.Options{Nix: cfg.Nix, Installables: installables, NoLink: true, MaxJobs: cfg.MaxJobs, KeepGoing: true}
 	if paths := s.sandboxPaths(); len(paths) > 0 {
 		opts.NixOptions = append(opts.NixOptions, [2]string{"extra-sandbox-paths", strings.Join(paths, " ")})

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
@@ -40,11 +39,7 @@ func Test(ctx context.Context, cfg *Config, opts TestOptions) error {
 // exe is where the user finds test unit n's executable: in the result link,
 // or the result's store path without one.
 func (s *session) exe(out string, n *plan.Node) string {
-	base := out
-	if !s.cfg.NoLink {
-		base = s.cfg.OutLink
-	}
-	return filepath.Join(base, plan.TestPath(n))
+	return filepath.Join(s.cfg.resultBase(out), plan.TestPath(n))
 }
 
 func (s *session) test(ctx context.Context, out string, opts TestOptions) error {
@@ -72,51 +67,10 @@ func (s *session) test(ctx context.Context, out string, opts TestOptions) error 
 			return err
 		}
 	}
-	var args []string
+	show := testrun.Options{Stdout: cfg.Stdout, Printer: pr, NoFailFast: opts.NoFailFast,
+		Exe: func(test *plan.Node) string { return s.exe(out, test) }}
 	if t := cfg.Gather.Test; t != nil {
-		args = t.Args
+		show.Args = t.Args
 	}
-	var failed []*plan.Run
-	for _, n := range runs {
-		exe := ""
-		if n.Run.Test != nil {
-			exe = s.exe(out, n.Run.Test)
-		}
-		var f *report.RunFailure
-		switch log, failedRun := logs[n]; {
-		case n.Run.OnHost:
-			report.RunHeader(pr, n, exe, false)
-			if f, err = testrun.Host(ctx, n, func(d *plan.Node) string { return d.Out }, cfg.Stdout, pr); err != nil {
-				return err
-			}
-		case failedRun:
-			report.RunHeader(pr, n, exe, false)
-			output, how, ok := report.FailedOutput(log)
-			if !ok {
-				return report.Failed([]report.Failure{{Label: n.String() + " run", Drv: n.Drv.Path, Log: log}}, pr.Color)
-			}
-			for _, l := range output {
-				fmt.Fprintln(cfg.Stdout, l)
-			}
-			f = &how
-		default:
-			report.RunHeader(pr, n, exe, n.Status != plan.StatusBuilt)
-			if err := report.Replay(cfg.Stdout, pr, n.Out); err != nil {
-				return fmt.Errorf("unit %s: %w", n, err)
-			}
-		}
-		if f == nil {
-			continue
-		}
-		e := report.TestFailed(n.Run, *f, args)
-		if !opts.NoFailFast {
-			return e
-		}
-		pr.Error(e.Msg)
-		failed = append(failed, n.Run)
-	}
-	if len(failed) > 0 {
-		return report.TestsFailed(failed)
-	}
-	return nil
+	return testrun.Show(ctx, runs, logs, show)
 }

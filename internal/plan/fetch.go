@@ -87,3 +87,24 @@ func (f *fetcher) list() []*Fetch {
 	sort.Slice(out, func(a, b int) bool { return out[a].Source.Name < out[b].Source.Name })
 	return out
 }
+
+// FetchPaths are the store paths the fetched sources add: each .crate (the
+// fetch's output) and the two derivations. The unpacked tree is one of the
+// gathered trees.
+func (p *Plan) FetchPaths() []string {
+	var paths []string
+	for _, f := range p.Fetches {
+		paths = append(paths, f.Crate.Out, f.Crate.Path, f.Unpack.Path)
+	}
+	return paths
+}
+
+// FetchDrvs are the fetched sources' derivations, each fetch before its
+// unpacking: registered before the units naming them.
+func (p *Plan) FetchDrvs() []*derivation.Drv {
+	var drvs []*derivation.Drv
+	for _, f := range p.Fetches {
+		drvs = append(drvs, f.Crate, f.Unpack)
+	}
+	return drvs
+}

@@ -164,3 +164,31 @@ in {
 		}
 	}
 }
+
+func TestFetchPathsAndDrvs(t *testing.T) {
+	drv := func(name string) *derivation.Drv {
+		return &derivation.Drv{Path: "/nix/store/" + name + ".drv", Out: "/nix/store/" + name}
+	}
+	p := &Plan{Fetches: []*Fetch{
+		{Crate: drv("a.crate"), Unpack: drv("a-src")},
+		{Crate: drv("b.crate"), Unpack: drv("b-src")},
+	}}
+	wantPaths := []string{
+		"/nix/store/a.crate", "/nix/store/a.crate.drv", "/nix/store/a-src.drv",
+		"/nix/store/b.crate", "/nix/store/b.crate.drv", "/nix/store/b-src.drv",
+	}
+	if got := p.FetchPaths(); !slices.Equal(got, wantPaths) {
+		t.Errorf("FetchPaths = %v, want %v", got, wantPaths)
+	}
+	var drvs []string
+	for _, d := range p.FetchDrvs() {
+		drvs = append(drvs, d.Path)
+	}
+	wantDrvs := []string{"/nix/store/a.crate.drv", "/nix/store/a-src.drv", "/nix/store/b.crate.drv", "/nix/store/b-src.drv"}
+	if !slices.Equal(drvs, wantDrvs) {
+		t.Errorf("FetchDrvs = %v, want %v", drvs, wantDrvs)
+	}
+	if (&Plan{}).FetchPaths() != nil || (&Plan{}).FetchDrvs() != nil {
+		t.Error("a plan without fetches adds nothing")
+	}
+}

@@ -156,3 +156,18 @@ func resultName(g *unitgraph.Graph) string {
 	}
 	return SanitizeName(filepath.Base(g.Workspace.WorkspaceRoot))
 }
+
+// PackageDirs are the directories of the path packages whose units the plan
+// builds, sorted: what the no-op check walks.
+func (p *Plan) PackageDirs() []string {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, n := range p.Nodes {
+		if pkg := n.Unit.Package; pkg.IsPath() && !seen[pkg.Dir()] {
+			seen[pkg.Dir()] = true
+			dirs = append(dirs, pkg.Dir())
+		}
+	}
+	sort.Strings(dirs)
+	return dirs
+}

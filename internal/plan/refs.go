@@ -37,3 +37,17 @@ func (n *Node) Replacer(out func(*Node) string, src func(*Source) string) *strin
 	}
 	return strings.NewReplacer(pairs...)
 }
+
+// Command is n's process as its derivation runs it, the way `cargo build -v`
+// shows it: the program and its arguments, each dependency's ref replaced by
+// its output (a path, or Nix's placeholder when content-addressed) and the
+// source's by its store path. Its derivation and its dependencies' must be
+// written (Derive).
+func (n *Node) Command() []string {
+	r := n.Replacer(func(d *Node) string { return d.Drv.Ref }, func(src *Source) string { return src.Path })
+	words := append([]string{n.Job.Program}, n.Job.Args...)
+	for k, w := range words {
+		words[k] = r.Replace(w)
+	}
+	return words
+}

@@ -53,3 +53,22 @@ func Failed(units []Failure, color bool) *BuildError {
 	}
 	return &BuildError{Msg: b.String(), Units: units}
 }
+
+// FailedBuilds is Failed for the derivations whose builders failed (drvs, in
+// Nix's order) with their build logs: each is labelled as its node (nodeOf),
+// with a note on why when the log shows it (FailureNote; root is the workspace
+// root), or by name (drvName) when it is no node of the plan. It shows the
+// units' own output (rustc's diagnostics, a build script's stderr) instead of
+// Nix's last-ten-lines summary.
+func FailedBuilds(drvs []string, logs map[string][]string, nodeOf func(drv string) *plan.Node, drvName func(drv string) string, root string, color bool) *BuildError {
+	units := make([]Failure, 0, len(drvs))
+	for _, drv := range drvs {
+		f := Failure{Label: drvName(drv), Drv: drv, Log: logs[drv]}
+		if n := nodeOf(drv); n != nil {
+			f.Label, f.Node = n.String(), n
+			f.Note = FailureNote(n, root, f.Log)
+		}
+		units = append(units, f)
+	}
+	return Failed(units, color)
+}

@@ -167,3 +167,10 @@ func (p *Printer) Diagnostics(text string) {
 	}
 	p.Write([]byte(text))
 }
+
+// Notes prints each line as a note: what Nix warned of, one line per cause.
+func (p *Printer) Notes(lines []string) {
+	for _, l := range lines {
+		p.Status("Note", l)
+	}
+}

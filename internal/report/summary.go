@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/plan"
@@ -80,4 +81,20 @@ func Plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// DocPages names the documented roots' pages below base (the result's link or
+// path), as Cargo's "Generated" line does: the first, and how many others.
+func DocPages(pr *Printer, base string, pages []string) {
+	if len(pages) == 0 || pr.Quiet {
+		return
+	}
+	line := filepath.Join(base, pages[0])
+	switch n := len(pages) - 1; {
+	case n == 1:
+		line += " and 1 other file"
+	case n > 1:
+		line += fmt.Sprintf(" and %d other files", n)
+	}
+	pr.Status("Generated", line)
 }

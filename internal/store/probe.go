@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -60,4 +61,21 @@ func ProbeCA(ctx context.Context, s Store, system, nonce string) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// ResolveCA decides from mode (--content-addressed) whether derivations are
+// content-addressed: "on", "off", or "auto" (or "") to probe the store
+// (ProbeCA), which decides whether it accepts floating content-addressed
+// derivations. build and graph share it, so graph shows the derivation paths
+// build registers.
+func ResolveCA(ctx context.Context, mode string, s Store, system string) (bool, error) {
+	switch mode {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	case "auto", "":
+		return ProbeCA(ctx, s, system, "")
+	}
+	return false, fmt.Errorf("--content-addressed=%s: want auto, on or off", mode)
 }

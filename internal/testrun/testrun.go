@@ -1,5 +1,6 @@
-// Package testrun runs test executables on the host, as `cargo test` does,
-// for the tests that opt out of the sandbox (--on-host, or on-host in
+// Package testrun shows a test command's runs as `cargo test` does, each in
+// Cargo's order (Show), and runs test executables on the host for the tests
+// that opt out of the sandbox (--on-host, or on-host in
 // [package.metadata.nix-unit]): in the package's own directory, with the
 // host's environment plus Cargo's variables, every time.
 package testrun

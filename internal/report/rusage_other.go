@@ -1,5 +1,5 @@
 //go:build !unix
 
-package engine
+package report
 
 func peakMemoryMB() int64 { return 0 }

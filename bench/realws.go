@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,10 +27,11 @@ func generateRealWorkspace(dir string, modules int) (workspace, error) {
 		return workspace{}, fmt.Errorf("copying the corpus: %v: %s", err, out)
 	}
 	os.RemoveAll(filepath.Join(corpus, "target"))
-	// The corpus's lock file pins the Debian crates' versions for the
-	// workspace, and its configuration reads them from Debian's directory.
+	// The corpus's configuration reads the crates from Debian's directory,
+	// for the whole workspace; its lock file, when a build left one, too.
 	for _, f := range []string{"Cargo.lock", ".cargo"} {
-		if err := os.Rename(filepath.Join(corpus, f), filepath.Join(dir, f)); err != nil {
+		err := os.Rename(filepath.Join(corpus, f), filepath.Join(dir, f))
+		if err != nil && !(f == "Cargo.lock" && errors.Is(err, os.ErrNotExist)) {
 			return workspace{}, err
 		}
 	}

@@ -47,11 +47,9 @@ type Writer struct {
 // NewWriter returns a Writer for opts.
 func NewWriter(opts Options) *Writer { return &Writer{opts: opts} }
 
-// Write makes the derivation that runs the job enc (job.Job.Encode, every ref
-// resolved). srcs are store paths it reads besides the shared ones; deps are the
-// derivations whose outputs the job refers to.
-func (w *Writer) Write(name, enc string, srcs []string, deps []*Drv) (*Drv, error) {
-	var err error
+// skeleton is the derivation every job runs in: the builder with the job in
+// its environment (through a file when it is long), no outputs or inputs yet.
+func (w *Writer) skeleton(name, enc string) *nixdrv.Derivation {
 	d := &nixdrv.Derivation{
 		Outputs:          map[string]*nixdrv.Output{},
 		InputDerivations: map[string][]string{},
@@ -68,6 +66,15 @@ func (w *Writer) Write(name, enc string, srcs []string, deps []*Drv) (*Drv, erro
 	if len(enc) > passAsFileOver {
 		d.Env["passAsFile"] = job.EnvVar
 	}
+	return d
+}
+
+// Write makes the derivation that runs the job enc (job.Job.Encode, every ref
+// resolved). srcs are store paths it reads besides the shared ones; deps are the
+// derivations whose outputs the job refers to.
+func (w *Writer) Write(name, enc string, srcs []string, deps []*Drv) (*Drv, error) {
+	var err error
+	d := w.skeleton(name, enc)
 	d.InputSources = append(append([]string{w.opts.Builder}, w.opts.InputSrcs...), srcs...)
 	slices.Sort(d.InputSources)
 	d.InputSources = slices.Compact(slices.DeleteFunc(d.InputSources, func(s string) bool { return s == "" }))

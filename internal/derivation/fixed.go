@@ -9,7 +9,6 @@ import (
 	nixdrv "github.com/nix-community/go-nix/pkg/derivation"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/aterm"
-	"github.com/cargo-nix-unit/cargo-nix-unit/internal/job"
 )
 
 // Fixed-output derivations, written exactly as builtins.derivation writes the
@@ -64,25 +63,11 @@ func (w *Writer) Unpack(name, enc, narHash string, from []*Drv) (*Drv, error) {
 	if !ok || err != nil || len(raw) != 32 {
 		return nil, fmt.Errorf("derivation %s: %q is not a SHA-256 in SRI form", name, narHash)
 	}
-	d := &nixdrv.Derivation{
-		Outputs:          map[string]*nixdrv.Output{"out": {HashAlgorithm: "r:sha256", Hash: hex.EncodeToString(raw)}},
-		InputDerivations: map[string][]string{},
-		InputSources:     []string{w.opts.Builder},
-		Platform:         w.opts.System,
-		Builder:          w.opts.Builder,
-		Arguments:        []string{},
-		Env: map[string]string{
-			"name":           name,
-			"system":         w.opts.System,
-			"builder":        w.opts.Builder,
-			job.EnvVar:       enc,
-			"outputHashMode": "recursive",
-			"outputHash":     narHash,
-		},
-	}
-	if len(enc) > passAsFileOver {
-		d.Env["passAsFile"] = job.EnvVar
-	}
+	d := w.skeleton(name, enc)
+	d.Outputs["out"] = &nixdrv.Output{HashAlgorithm: "r:sha256", Hash: hex.EncodeToString(raw)}
+	d.InputSources = []string{w.opts.Builder}
+	d.Env["outputHashMode"] = "recursive"
+	d.Env["outputHash"] = narHash
 	for _, f := range from {
 		d.InputDerivations[f.Path] = []string{"out"}
 	}

@@ -27,27 +27,29 @@ func FileChange(have, want []byte) string {
 			return c.File + " changed"
 		}
 	}
-	oldSrc := map[string]string{}
-	for _, s := range h.Sources {
-		b, _ := json.Marshal(s)
-		oldSrc[s.Name] = string(b)
+	if name, ok := firstChanged(h.Sources, w.Sources, func(s FileSource) string { return s.Name }); ok {
+		return "source " + name + " changed"
 	}
-	for _, s := range w.Sources {
-		if b, _ := json.Marshal(s); oldSrc[s.Name] != string(b) {
-			return "source " + s.Name + " changed"
-		}
-	}
-	oldUnit := map[string]string{}
-	for _, u := range h.Units {
-		b, _ := json.Marshal(u)
-		oldUnit[u.Key] = string(b)
-	}
-	for _, u := range w.Units {
-		if b, _ := json.Marshal(u); oldUnit[u.Key] != string(b) {
-			return "unit " + u.Key + " changed"
-		}
+	if key, ok := firstChanged(h.Units, w.Units, func(u FileUnit) string { return u.Key }); ok {
+		return "unit " + key + " changed"
 	}
 	return firstChange(have, want)
+}
+
+// firstChanged returns the key of the first entry of want whose JSON differs
+// from have's entry of the same key (or which have lacks).
+func firstChanged[T any](have, want []T, key func(T) string) (string, bool) {
+	old := make(map[string]string, len(have))
+	for _, e := range have {
+		b, _ := json.Marshal(e)
+		old[key(e)] = string(b)
+	}
+	for _, e := range want {
+		if b, _ := json.Marshal(e); old[key(e)] != string(b) {
+			return key(e), true
+		}
+	}
+	return "", false
 }
 
 // firstChange names the first line where have and want differ.

@@ -208,15 +208,7 @@ func TestFlakeRegistryCrates(t *testing.T) {
 
 	for i, mode := range []struct{ attr, ca string }{{"ca", "on"}, {"ia", "off"}} {
 		t.Run(mode.attr, func(t *testing.T) {
-			got, cli := c.drvPaths(t, mode.attr), cliDrvPaths(t, ws, mode.ca)
-			if len(got) != len(cli) {
-				t.Errorf("the flake has %d derivations, the CLI %d", len(got), len(cli))
-			}
-			for k, p := range cli {
-				if got[k] != p {
-					t.Errorf("%s: the flake writes %s, the CLI %s", k, got[k], p)
-				}
-			}
+			c.sameDrvsAsCLI(t, ws, mode.attr, mode.ca)
 			link := c.build(t, mode.attr)
 			if out := mustRun(t, ws, nil, filepath.Join(link, "bin", "regapp")); out != want {
 				t.Errorf("the flake's regapp printed %q, cargo run %q", out, want)

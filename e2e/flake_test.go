@@ -189,6 +189,21 @@ func cliDrvPaths(t *testing.T, ws, ca string) map[string]string {
 	return m
 }
 
+// sameDrvsAsCLI checks that the flake's output attr writes every derivation
+// the CLI registers with --content-addressed=ca, and no other.
+func (c *consumer) sameDrvsAsCLI(t *testing.T, ws, attr, ca string) {
+	t.Helper()
+	got, cli := c.drvPaths(t, attr), cliDrvPaths(t, ws, ca)
+	if len(got) != len(cli) {
+		t.Errorf("the flake has %d derivations, the CLI %d", len(got), len(cli))
+	}
+	for k, p := range cli {
+		if got[k] != p {
+			t.Errorf("%s: the flake writes %s, the CLI %s", k, got[k], p)
+		}
+	}
+}
+
 func (c *consumer) build(t *testing.T, attr string) string {
 	t.Helper()
 	link := filepath.Join(t.TempDir(), "result-"+attr)
@@ -274,15 +289,7 @@ func TestFlakeBuildWorkspace(t *testing.T) {
 
 	for _, mode := range []struct{ attr, ca string }{{"ca", "on"}, {"ia", "off"}} {
 		t.Run(mode.attr, func(t *testing.T) {
-			got, cli := c.drvPaths(t, mode.attr), cliDrvPaths(t, ws, mode.ca)
-			if len(got) != len(cli) {
-				t.Errorf("the flake has %d derivations, the CLI %d", len(got), len(cli))
-			}
-			for k, p := range cli {
-				if got[k] != p {
-					t.Errorf("%s: the flake writes %s, the CLI %s", k, got[k], p)
-				}
-			}
+			c.sameDrvsAsCLI(t, ws, mode.attr, mode.ca)
 			link := c.build(t, mode.attr)
 			if out := mustRun(t, ws, nil, filepath.Join(link, "bin", "app")); out != want {
 				t.Errorf("the flake's app printed\n%s\ncargo run printed\n%s", out, want)

@@ -58,13 +58,10 @@ var allowlist = []allowance{
 	},
 	{
 		id:     "linker",
-		reason: "the sandbox has no /etc/alternatives and no PATH of the user's: the plan names the linker by its real absolute path (-C linker=, RUSTC_LINKER), and names cc when none is configured",
+		reason: "a configured linker is named by its real absolute path (-C linker=, RUSTC_LINKER): the sandbox has no PATH of the user's; with none configured both pass no -C linker=",
 		apply: func(c, p *normInv) bool {
 			cl, pl := argWithPrefix(c.Args, "linker="), argWithPrefix(p.Args, "linker=")
-			switch {
-			case cl < 0 && pl >= 0:
-				return dropPair(&p.Args, "-C", "linker=")
-			case cl >= 0 && pl >= 0 && realProgram(strings.TrimPrefix(c.Args[cl], "linker=")) == strings.TrimPrefix(p.Args[pl], "linker="):
+			if cl >= 0 && pl >= 0 && realProgram(strings.TrimPrefix(c.Args[cl], "linker=")) == strings.TrimPrefix(p.Args[pl], "linker=") {
 				c.Args[cl] = p.Args[pl]
 				return true
 			}

@@ -86,8 +86,8 @@ func (t *Toolchain) Use(mode Mode, remember bool) error {
 	if t.Copy == nil && !inSystem(t.HostSysroot) {
 		t.SandboxPaths = append([]string{t.HostSysroot}, t.SandboxPaths...)
 	}
-	if t.Linker != "" && !inSystem(t.Linker) && !strings.HasPrefix(t.Linker, "/nix/store/") {
-		t.SandboxPaths = append(t.SandboxPaths, dirOf(t.Linker))
+	if t.CC != "" && !inSystem(t.CC) && !strings.HasPrefix(t.CC, "/nix/store/") {
+		t.SandboxPaths = append(t.SandboxPaths, dirOf(t.CC))
 	}
 	t.InStore = false
 	return nil

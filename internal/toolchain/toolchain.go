@@ -25,6 +25,9 @@ type Toolchain struct {
 	InStore      bool
 	StorePaths   []string // store paths the jobs name: inputs of every derivation
 	SandboxPaths []string // host paths the jobs name, which the sandbox must show
+	// CC is the linker rustc runs by default, `cc` as found on PATH (empty when
+	// there is none): the jobs reach it by name.
+	CC string
 
 	// Copy is the store copy of a host toolchain the jobs use (store mode), which
 	// the store must get before a build; nil when there is none.
@@ -64,16 +67,17 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 		}
 	}
 
-	// Debian's cc is a symlink chain through /etc/alternatives, which the sandbox
-	// does not show: give rustc the real file.
-	if cc, err := exec.LookPath("cc"); err == nil {
-		if real, err := filepath.EvalSymlinks(cc); err == nil {
-			t.Linker = real
-		}
-	}
+	// rustc runs `cc` from PATH, as under Cargo: no -C linker=, because a
+	// linker named on the command line changes the flavour rustc infers for
+	// it, and x86_64 Linux would then link with the system's ld instead of
+	// the toolchain's rust-lld, as rustc does by default since 1.90 (and 4-5
+	// times slower on a large binary). The jobs' PATH holds cc's directory.
 	paths := []string{bin}
-	if t.Linker != "" {
-		paths = append(paths, filepath.Dir(t.Linker))
+	if cc, err := exec.LookPath("cc"); err == nil {
+		if cc, err = filepath.Abs(cc); err == nil {
+			t.CC = cc
+			paths = append(paths, filepath.Dir(cc))
+		}
 	}
 	t.Path = strings.Join(paths, ":")
 
@@ -82,8 +86,8 @@ func Detect(ctx context.Context, rustc string, targets []string) (*Toolchain, er
 		// the linker is the host's.
 		t.StorePaths = []string{storeRoot(t.Sysroot)}
 		t.InStore = true
-		if t.Linker != "" {
-			if _, err := t.AddLinker(t.Linker); err != nil {
+		if t.CC != "" {
+			if _, err := t.AddLinker(t.CC); err != nil {
 				return nil, err
 			}
 		}

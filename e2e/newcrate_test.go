@@ -306,6 +306,18 @@ func TestBuildScriptSeesItsPackage(t *testing.T) {
 	if got := run(t, dir, nil, filepath.Join(dir, "result/bin/linebreak")).stdout; got != want {
 		t.Errorf("the binary prints %q, cargo run %q", got, want)
 	}
+	// Its compile reads the package (build.rs has an include!), so an edit of
+	// the included file compiles it again; a build script reading only itself
+	// is not (TestEditRebuildsOnlyDependents).
+	write(t, dir, "src/shared.rs", "const SHARED: &str = \"shared, edited\";\n")
+	want = cargoRun(t, dir)
+	r = mustCNU(t, dir, "build")
+	if got := compiled(r.stderr); !slices.Contains(got, "linebreak v0.1.0 (build script)") {
+		t.Errorf("after editing the file build.rs includes, compiled %q, want its build script too\n%s", got, r.stderr)
+	}
+	if got := run(t, dir, nil, filepath.Join(dir, "result/bin/linebreak")).stdout; got != want {
+		t.Errorf("after the edit the binary prints %q, cargo run %q", got, want)
+	}
 }
 
 // One unit is "1 unit", in the build's summary, its timings and the graph's.

@@ -153,6 +153,11 @@ func sources(ctx context.Context, in *plan.Input, hashes *cache.HashCache, exclu
 		in.Sources[pkg.ID] = planSource(t)
 		trees = append(trees, t)
 	}
+	scripts, err := buildScriptSources(in, hashes)
+	if err != nil {
+		return nil, err
+	}
+	trees = append(trees, scripts...)
 	sort.Slice(trees, func(i, j int) bool { return trees[i].Path < trees[j].Path })
 	return trees, nil
 }

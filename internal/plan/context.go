@@ -35,6 +35,9 @@ func newPlanner(in *Input) *planner {
 // package's whole source for every unit, build scripts included (a build.rs
 // may include!("src/shared.rs")), as under Cargo.
 func (c *planner) source(u *unitgraph.Unit) *Source {
+	if s := c.BuildScriptSources[u.PkgID]; s != nil && u.IsBuildScriptCompile() {
+		return s
+	}
 	return c.Sources[u.PkgID]
 }
 

@@ -15,6 +15,10 @@ type Input struct {
 	Toolchain Toolchain        `json:"toolchain"`
 	// Sources maps a package id to its source as it goes into the store.
 	Sources map[string]*Source `json:"sources"`
+	// BuildScriptSources maps a path package's id to the source its
+	// build-script compile reads when that is the build script's file alone
+	// (gather: buildScriptSources); other packages' compile reads Sources.
+	BuildScriptSources map[string]*Source `json:"buildScriptSources,omitempty"`
 	// Rustflags maps a unit's platform ("" for host units) to the flags Cargo adds
 	// to its rustc call from RUSTFLAGS or its configuration (build.rustflags,
 	// target.<t>.rustflags); build scripts see them as CARGO_ENCODED_RUSTFLAGS.

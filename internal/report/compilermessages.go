@@ -24,9 +24,11 @@ type messages struct {
 
 func newMessages(w io.Writer, p *plan.Plan, ansi bool) *messages {
 	var pairs []string
-	for _, s := range p.Input.Sources {
-		if s.Path != "" {
-			pairs = append(pairs, s.Path, s.Dir)
+	for _, sources := range []map[string]*plan.Source{p.Input.Sources, p.Input.BuildScriptSources} {
+		for _, s := range sources {
+			if s.Path != "" {
+				pairs = append(pairs, s.Path, s.Dir)
+			}
 		}
 	}
 	return &messages{enc: json.NewEncoder(w), ansi: ansi, hostPaths: strings.NewReplacer(pairs...)}

@@ -90,6 +90,9 @@ func depNodes(nodes []*Node, used map[int]bool) []*Node {
 // result plans the derivation that gathers the roots' binaries and C libraries
 // into one output: bin/<name>, examples/<name>, lib/lib<name>.{so,a},
 // tests/<unit>, share/doc/ (addDocs), and the path packages' diagnostics.
+// Executables are links to their units' outputs, not copies: the result is
+// built again after every edit of a root, and a debug binary of tens of MB
+// would be copied, and hashed and scanned by Nix, each time.
 func (c *planner) result(p *Plan) *Node {
 	j := &job.Job{Unit: "result", Action: job.Collect}
 	used := map[*Node]bool{}
@@ -97,11 +100,11 @@ func (c *planner) result(p *Plan) *Node {
 		u, ref := n.Unit, OutRef(n.Key)
 		switch {
 		case u.Mode == "test" || u.Mode == "bench":
-			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/" + TestPath(n)})
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/" + TestPath(n), Link: true})
 		case u.Mode == "build" && u.Target.HasKind("bin"):
-			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/bin/" + u.Target.Name})
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/bin/" + u.Target.Name, Link: true})
 		case u.Mode == "build" && u.Target.HasKind("example"):
-			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/examples/" + u.Target.Name})
+			j.Copy = append(j.Copy, job.Rename{From: ref + "/bin/" + u.Target.Name, To: job.Self + "/examples/" + u.Target.Name, Link: true})
 		case u.Mode == "build" && u.Target.IsLib():
 			for _, ct := range u.Target.CrateTypes {
 				ext := map[string]string{"cdylib": ".so", "staticlib": ".a"}[ct]

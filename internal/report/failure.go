@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/cargo-nix-unit/cargo-nix-unit/internal/ansi"
@@ -54,8 +55,10 @@ func Failed(units []Failure, color bool) *BuildError {
 	return &BuildError{Msg: b.String(), Units: units}
 }
 
-// FailedBuilds is Failed for the derivations whose builders failed (drvs, in
-// Nix's order) with their build logs: each is labelled as its node (nodeOf),
+// FailedBuilds is Failed for the derivations whose builders failed (drvs)
+// with their build logs, the plan's units first, ordered by key, so that
+// --keep-going lists the same failures in the same order whichever Nix
+// finished first; then the others in Nix's order. Each is labelled as its node (nodeOf),
 // with a note on why when the log shows it (FailureNote; root is the workspace
 // root), or by name (drvName) when it is no node of the plan. It shows the
 // units' own output (rustc's diagnostics, a build script's stderr) instead of
@@ -70,5 +73,9 @@ func FailedBuilds(drvs []string, logs map[string][]string, nodeOf func(drv strin
 		}
 		units = append(units, f)
 	}
+	sort.SliceStable(units, func(a, b int) bool {
+		na, nb := units[a].Node, units[b].Node
+		return na != nil && (nb == nil || na.Key < nb.Key)
+	})
 	return Failed(units, color)
 }

@@ -125,7 +125,7 @@ func TestFlakeDynamicDerivations(t *testing.T) {
 	}
 
 	out := strings.TrimSpace(p.must(t, ws, "build", "--no-link", "--print-out-paths", "-f", expr, "dynamic"))
-	if got := mustRun(t, ws, nil, filepath.Join(p.root, out, "bin", "dynapp")); got != want {
+	if got := mustRun(t, ws, nil, inRoot(t, p.root, filepath.Join(out, "bin", "dynapp"))); got != want {
 		t.Errorf("the dynamic result's dynapp printed %q, cargo run %q", got, want)
 	}
 

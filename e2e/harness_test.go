@@ -150,3 +150,24 @@ func watch(t *testing.T, dir string, env []string, onLine func(cmd *exec.Cmd, li
 	cmd.Wait()
 	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
 }
+
+// inRoot is the file a store path p names in the chroot store at root: the
+// result's executables are links to /nix/store/…, which on the host lie
+// below root.
+func inRoot(t *testing.T, root, p string) string {
+	t.Helper()
+	path := filepath.Join(root, p)
+	for range 40 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if filepath.IsAbs(target) {
+			path = filepath.Join(root, target)
+		} else {
+			path = filepath.Join(filepath.Dir(path), target)
+		}
+	}
+	t.Fatalf("%s: too many links", p)
+	return ""
+}

@@ -309,7 +309,8 @@ func TestBuildScriptSeesItsPackage(t *testing.T) {
 	// Its compile reads the package (build.rs has an include!), so an edit of
 	// the included file compiles it again; a build script reading only itself
 	// is not (TestEditRebuildsOnlyDependents).
-	write(t, dir, "src/shared.rs", "const SHARED: &str = \"shared, edited\";\n")
+	// A nonce: a run before this one has built the same edit into the store.
+	write(t, dir, "src/shared.rs", fmt.Sprintf("const SHARED: &str = \"shared, edited %d\";\n", time.Now().UnixNano()))
 	want = cargoRun(t, dir)
 	r = mustCNU(t, dir, "build")
 	if got := compiled(r.stderr); !slices.Contains(got, "linebreak v0.1.0 (build script)") {

@@ -125,7 +125,7 @@ func substitutesAll(t *testing.T, d *developer, r result, bin, want string) {
 		}
 		args = append(args, u.Drv+"^out")
 	}
-	got := run(t, d.ws, nil, filepath.Join(d.root, rep.Result, "bin", bin))
+	got := run(t, d.ws, nil, inRoot(t, d.root, filepath.Join(rep.Result, "bin", bin)))
 	if got.code != 0 || got.stdout != want {
 		t.Errorf("the substituted %s (exit %d) prints\n%s\ncargo run prints\n%s", bin, got.code, got.stdout, want)
 	}

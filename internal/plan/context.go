@@ -32,8 +32,9 @@ func newPlanner(in *Input) *planner {
 }
 
 // source is the source unit u reads, nil if the package has none: the
-// package's whole source for every unit, build scripts included (a build.rs
-// may include!("src/shared.rs")), as under Cargo.
+// package's whole source for every unit, build-script runs included, as under
+// Cargo; a build-script compile reads its own file alone when gather found it
+// needs no other (Input.BuildScriptSources).
 func (c *planner) source(u *unitgraph.Unit) *Source {
 	if s := c.BuildScriptSources[u.PkgID]; s != nil && u.IsBuildScriptCompile() {
 		return s

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -86,8 +87,18 @@ func (t *Toolchain) Use(mode Mode, remember bool) error {
 	if t.Copy == nil && !inSystem(t.HostSysroot) {
 		t.SandboxPaths = append([]string{t.HostSysroot}, t.SandboxPaths...)
 	}
-	if t.CC != "" && !inSystem(t.CC) && !strings.HasPrefix(t.CC, "/nix/store/") {
-		t.SandboxPaths = append(t.SandboxPaths, dirOf(t.CC))
+	// cc by name, and the file its links lead to (Debian's go through
+	// /etc/alternatives, which the system paths hold).
+	if t.CC != "" {
+		ccs := []string{t.CC}
+		if real, err := filepath.EvalSymlinks(t.CC); err == nil && real != t.CC {
+			ccs = append(ccs, real)
+		}
+		for _, cc := range ccs {
+			if dir := dirOf(cc); !inSystem(cc) && !strings.HasPrefix(cc, "/nix/store/") && !slices.Contains(t.SandboxPaths, dir) {
+				t.SandboxPaths = append(t.SandboxPaths, dir)
+			}
+		}
 	}
 	t.InStore = false
 	return nil

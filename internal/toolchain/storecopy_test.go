@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,10 +161,10 @@ func TestParseMode(t *testing.T) {
 
 // hostToolchain is what Detect gives for a toolchain at sysroot on the host.
 func hostToolchain(sysroot string) *Toolchain {
-	t := &Toolchain{Sysroot: sysroot, HostSysroot: sysroot}
+	t := &Toolchain{Sysroot: sysroot, HostSysroot: sysroot, CC: "/usr/bin/cc"}
 	t.Toolchain = plan.Toolchain{
 		Rustc: sysroot + "/bin/rustc", Rustdoc: sysroot + "/bin/rustdoc", Cargo: sysroot + "/bin/cargo",
-		Linker: "/usr/bin/x86_64-linux-gnu-gcc-12", Host: "x86_64-unknown-linux-gnu",
+		Host:    "x86_64-unknown-linux-gnu",
 		Version: "rustc 1.95.0\nrelease: 1.95.0\n", Path: sysroot + "/bin:/usr/bin",
 	}
 	t.useHost()
@@ -307,5 +308,34 @@ func TestUseRemembers(t *testing.T) {
 	again := hostToolchain(root)
 	if err := again.Use(StoreMode, true); err != nil || again.Copy.Path != tc.Copy.Path {
 		t.Errorf("remembered copy %v, want %s (%v)", again.Copy, tc.Copy.Path, err)
+	}
+}
+
+// A cc outside the system directories is shown to the sandbox, and so is the
+// directory of the file its link leads to: rustc runs it by name.
+func TestUseShowsCC(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "opt", "gcc-13", "bin", "gcc")
+	cc := filepath.Join(dir, "tools", "bin", "cc")
+	for _, d := range []string{filepath.Dir(real), filepath.Dir(cc)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(real, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, cc); err != nil {
+		t.Fatal(err)
+	}
+	tc := hostToolchain(filepath.Join(dir, "sysroot"))
+	tc.CC = cc
+	if err := tc.Use(StoreMode, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{filepath.Dir(cc), filepath.Dir(real)} {
+		if !slices.Contains(tc.SandboxPaths, want) {
+			t.Errorf("sandbox paths %q lack %s", tc.SandboxPaths, want)
+		}
 	}
 }

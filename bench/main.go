@@ -41,7 +41,7 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding cargo-nix-unit and its builder (scripts/setup.sh builds them)")
 	example := flag.Bool("example", true, "include examples/workspace")
 	register := flag.Bool("register", true, "also time registration alone: the daemon client against `nix derivation add`")
-	overhead := flag.Bool("overhead", true, "also time one trivial unit: rustc alone, and through Nix")
+	overhead := flag.Bool("overhead", true, "also time one trivial unit (rustc alone, and through Nix) and what Nix charges a build per input path")
 	real := flag.Int("real", 24, "modules of the binary in the workspace of the crate corpus and an application (0: leave it out)")
 	generate := flag.String("generate", "", "only write a DAG workspace of the first -sizes crates into `DIR` (with -sizes real: the corpus + app workspace)")
 	flag.Parse()
@@ -153,6 +153,9 @@ func run(sizes string, runs int, bin string, example bool, real int, overhead bo
 	if overhead {
 		if err := unitOverhead(bin, tmp, runs); err != nil {
 			return fmt.Errorf("per-unit cost: %w", err)
+		}
+		if err := closureCost(bin, tmp, runs); err != nil {
+			return fmt.Errorf("cost of an input closure: %w", err)
 		}
 	}
 	for _, ws := range wss {

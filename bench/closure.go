@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,7 +31,11 @@ func closureCost(bin, tmp string, runs int) error {
 	if err != nil {
 		return err
 	}
-	ca, err := store.ResolveCA(ctx, "auto", cli, "x86_64-linux")
+	system, err := nixConfig("system")
+	if err != nil {
+		return err
+	}
+	ca, err := store.ResolveCA(ctx, "auto", cli, system)
 	if err != nil {
 		return err
 	}
@@ -46,7 +51,7 @@ func closureCost(bin, tmp string, runs int) error {
 	if err != nil {
 		return err
 	}
-	w := derivation.NewWriter(derivation.Options{CA: ca, System: "x86_64-linux", Builder: builderPath[0]})
+	w := derivation.NewWriter(derivation.Options{CA: ca, System: system, Builder: builderPath[0]})
 	enc, err := (&job.Job{Unit: "closure probe", Action: job.Collect}).Encode()
 	if err != nil {
 		return err
@@ -70,6 +75,11 @@ func closureCost(bin, tmp string, runs int) error {
 			"build", "--no-link", "--max-jobs", "1", "--option", "sandbox", sandbox}, outs...)...)
 		if err != nil {
 			return 0, err
+		}
+		// A user the store does not trust cannot turn the sandbox off: Nix
+		// warns and builds sandboxed, which would measure the wrong thing.
+		if strings.Contains(m.stderr, "ignoring the client-specified setting 'sandbox'") {
+			return 0, fmt.Errorf("the store ignored --option sandbox %s (only a trusted user may set it): run the bench as a trusted user, or with -overhead=false", sandbox)
 		}
 		return m.wall / batch, nil
 	}
@@ -115,11 +125,29 @@ func closureProbeInputs(tmp string) ([]string, error) {
 func nixStoreAdd(locals ...string) ([]string, error) {
 	out, err := exec.Command("nix-store", append([]string{"--add"}, locals...)...).Output()
 	if err != nil {
-		return nil, fmt.Errorf("nix-store --add: %w", err)
+		return nil, fmt.Errorf("nix-store --add: %w%s", err, exitStderr(err))
 	}
 	paths := strings.Fields(string(out))
 	if len(paths) != len(locals) {
 		return nil, fmt.Errorf("nix-store --add: %d paths for %d files", len(paths), len(locals))
 	}
 	return paths, nil
+}
+
+// nixConfig is the value of one of Nix's settings, as `nix config show` gives it.
+func nixConfig(name string) (string, error) {
+	out, err := exec.Command("nix", "--extra-experimental-features", "nix-command", "config", "show", name).Output()
+	if err != nil {
+		return "", fmt.Errorf("nix config show %s: %w%s", name, err, exitStderr(err))
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// exitStderr is what a failed command printed, to follow its error.
+func exitStderr(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+		return "\n" + strings.TrimSpace(string(ee.Stderr))
+	}
+	return ""
 }

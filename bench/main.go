@@ -15,9 +15,11 @@
 // graph, a library under the binary, the binary); then `test` a second time
 // with no edit (Cargo runs every test again, cargo-nix-unit replays the results
 // it kept), and check from nothing against cargo check. It also reports the
-// fixed cost of one trivial unit (rustc alone, through Nix), cargo-nix-unit's
-// own share (planning and registration, and the builders' setup and output,
-// from --timings) per unit and its peak memory. It never runs in the test suite.
+// fixed cost of one trivial unit (rustc alone, through Nix), what Nix charges
+// a build per path of its input closure with the sandbox and without it
+// (closure.go), cargo-nix-unit's own share (planning and registration, and
+// the builders' setup and output, from --timings) per unit and its peak
+// memory. It never runs in the test suite.
 package main
 
 import (

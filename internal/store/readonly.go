@@ -32,10 +32,21 @@ func ReadOnly(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, m := range readOnlyMarks {
+	remote := os.Getenv("NIX_REMOTE")
+	marks := readOnlyMarks
+	if strings.Contains(remote, "read-only=true") {
+		marks = append(marks[:len(marks):len(marks)], immutableMark)
+	}
+	for _, m := range marks {
 		if strings.Contains(err.Error(), m) {
-			return &ReadOnlyError{Remote: os.Getenv("NIX_REMOTE"), Err: err}
+			return &ReadOnlyError{Remote: remote, Err: err}
 		}
 	}
 	return err
 }
+
+// immutableMark is how a read from a `read-only=true` store can fail before
+// any write: Nix opens its database immutable there, so SQLite reads pages a
+// concurrent writer (another Nix process) is changing and calls the file
+// corrupt. The build could not have gone on anyway: it must write.
+const immutableMark = "database disk image is malformed"
